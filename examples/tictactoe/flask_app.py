@@ -1,0 +1,45 @@
+"""The demo on Flask-SocketIO: ``python -m examples.tictactoe --server flask``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+
+from sioschema.flask import SocketIO
+
+from . import service
+from .api import GameCreated, MakeMove, MakeMoveAck, TicTacToe
+from .game import Games, room
+
+
+def create_app(**options: Any) -> tuple[Flask, SocketIO]:
+    """Build the Flask app and its validated Socket.IO server."""
+    app = Flask(__name__)
+    socketio = SocketIO(app, registry=TicTacToe, **options)
+    games = Games()
+
+    @socketio.on(TicTacToe.create_game)
+    def create_game() -> GameCreated:
+        sid: str = request.sid  # type: ignore[attr-defined]
+        game = games.create(sid)
+        socketio.server.enter_room(sid, room(game.game_id))
+        created = service.created(game)
+        socketio.emit(TicTacToe.game_created, created)
+        return created
+
+    @socketio.on(TicTacToe.make_move)
+    def make_move(move: MakeMove) -> MakeMoveAck:
+        sid: str = request.sid  # type: ignore[attr-defined]
+        ack, emits = service.make_move(games, sid, move)
+        if ack.ok:
+            socketio.server.enter_room(sid, room(move.game_id))
+        for emit, payload in emits:
+            socketio.emit(emit, payload, to=room(move.game_id))
+        return ack
+
+    @app.get("/")
+    def index() -> str:
+        return "Tic-tac-toe over Socket.IO. Connect a Socket.IO client to this address."
+
+    return app, socketio

@@ -1,0 +1,20 @@
+"""sioschema: a schema registry for Socket.IO servers, validated with msgspec.
+
+Declare every event of a namespace in one :class:`EventRegistry`; bind it with
+``sioschema.flask.SocketIO``, ``sioschema.socketio.Server`` or
+``sioschema.socketio.AsyncServer``.
+"""
+
+from ._registry import Emit, Event, EventRegistry
+from .errors import PayloadError, RegistryError, SioSchemaError
+
+__all__ = [
+    "Emit",
+    "Event",
+    "EventRegistry",
+    "PayloadError",
+    "RegistryError",
+    "SioSchemaError",
+]
+
+__version__ = "0.1.0"

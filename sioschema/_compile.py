@@ -1,0 +1,126 @@
+"""Per-event codecs, built once when a registry class is created.
+
+Every argument list (the arguments of a request, of an ack, of an emit) becomes one
+:class:`ArgsCodec`. Its types are wrapped in one ``array_like`` msgspec Struct, so
+msgspec builds and caches the validation plan for the whole list once; each message is
+then checked in a single ``msgspec.convert`` call, never re-planned per call.
+
+This module knows types and msgspec only: no server, no document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+import msgspec
+
+from .errors import ErrorCode, PayloadError, RegistryError
+
+__all__ = ["ArgsCodec"]
+
+_AT = " - at `"
+_INDEX = re.compile(r"^\$\[(\d+)\]")
+
+
+def _plural(n: int) -> str:
+    if n == 0:
+        return "no arguments"
+    return "1 argument" if n == 1 else f"{n} arguments"
+
+
+class ArgsCodec:
+    """Validates one argument list in both directions.
+
+    ``decode`` checks what a client sent (a tuple of JSON values) and returns typed
+    objects; ``encode`` checks what the server is about to send and returns the JSON
+    values python-socketio transmits (``None`` for no argument, the value for one, a
+    tuple for several).
+    """
+
+    __slots__ = ("_classes", "_struct", "arity", "kind", "strict", "types")
+
+    types: tuple[Any, ...]
+    arity: int
+    kind: str
+    strict: bool
+
+    def __init__(self, types: tuple[Any, ...], *, strict: bool, kind: str, label: str) -> None:
+        self.types = types
+        self.arity = len(types)
+        self.kind = kind
+        self.strict = strict
+        # Exact classes let ``encode`` skip normalising instances of the declared type.
+        self._classes = tuple(t if isinstance(t, type) else None for t in types)
+        fields = [(f"a{i}", t) for i, t in enumerate(types)]
+        self._struct: Final = msgspec.defstruct(label, fields, array_like=True)
+        try:
+            # Builds (and caches) msgspec's plan for the types: unsupported types and
+            # unresolvable forward references fail here, at class creation.
+            msgspec.json.Decoder(self._struct)
+        except (TypeError, NameError, AttributeError) as exc:
+            msg = f"{label}: unsupported type: {exc}"
+            raise RegistryError(msg) from exc
+
+    def _error(
+        self, code: ErrorCode, detail: str, event: str, namespace: str, path: str | None
+    ) -> PayloadError:
+        return PayloadError(code, event, detail, path=path, namespace=namespace, kind=self.kind)
+
+    def _validation_error(
+        self, exc: msgspec.ValidationError, event: str, namespace: str
+    ) -> PayloadError:
+        # msgspec reports ``<what> - at `<path>```; its paths index our wrapper array.
+        # A single argument is reported from ``$`` as if it were the whole payload.
+        text = str(exc)
+        head, sep, tail = text.partition(_AT)
+        path = tail[:-1] if sep else "$"
+        if self.arity == 1:
+            path = _INDEX.sub("$", path, count=1)
+        detail = f"{head}{_AT}{path}`" if path != "$" else head
+        return self._error("invalid_payload", detail, event, namespace, path)
+
+    def decode(
+        self, args: tuple[Any, ...] | list[Any], event: str, namespace: str
+    ) -> tuple[Any, ...]:
+        """Validate received arguments and return them as typed objects."""
+        if len(args) != self.arity:
+            detail = f"Expected {_plural(self.arity)}, got {len(args)}"
+            raise self._error("bad_arity", detail, event, namespace, "$")
+        if not self.arity:
+            return ()
+        try:
+            obj = msgspec.convert(args, self._struct, strict=self.strict)
+        except msgspec.ValidationError as exc:
+            raise self._validation_error(exc, event, namespace) from None
+        return msgspec.structs.astuple(obj)
+
+    def encode(self, value: Any, event: str, namespace: str) -> Any:
+        """Validate a value about to be sent and return its JSON form."""
+        arity = self.arity
+        if arity == 0:
+            if value is not None:
+                detail = f"Expected no value, got `{type(value).__name__}`"
+                raise self._error("invalid_payload", detail, event, namespace, "$")
+            return None
+        if arity == 1:
+            values: tuple[Any, ...] = (value,)
+        elif isinstance(value, tuple) and len(value) == arity:
+            values = value
+        else:
+            got = len(value) if isinstance(value, tuple) else 1
+            detail = f"Expected a tuple of {_plural(arity)}, got {got}"
+            raise self._error("bad_arity", detail, event, namespace, "$")
+        try:
+            data = msgspec.to_builtins(values)
+            obj = msgspec.convert(data, self._struct)
+        except msgspec.ValidationError as exc:
+            raise self._validation_error(exc, event, namespace) from None
+        except TypeError as exc:  # an object msgspec cannot serialise
+            raise self._error("invalid_payload", str(exc), event, namespace, "$") from None
+        exact = all(type(v) is c for v, c in zip(values, self._classes))
+        if not exact:
+            # Dicts and other convertible values: send the validated form, so fields the
+            # type does not declare never leave the process.
+            data = msgspec.to_builtins(obj)
+        return data[0] if arity == 1 else tuple(data)

@@ -1,0 +1,166 @@
+"""The I/O-free core the adapters share: routing, checks, error replies, logging.
+
+The sync and async servers (and through them Flask-SocketIO) call into one
+:class:`Dispatcher`; it never sends anything itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ._registry import Emit, Event, EventRegistry
+from .errors import PayloadError, SioSchemaError
+from .inspect import RegistryInfo, by_namespace
+
+__all__ = ["Dispatcher", "ErrorHook"]
+
+ErrorHook = Callable[[PayloadError, str], Any]
+"""``hook(error, sid)``: observe a rejected message; return a replacement reply or
+``None`` to send ``error.reply()``."""
+
+logger = logging.getLogger("sioschema")
+
+_LOG_LIMIT = 300
+
+
+class Dispatcher:
+    """Knows the bound registries and turns every failure into one error reply."""
+
+    __slots__ = ("error_event", "logger", "namespaces", "on_payload_error")
+
+    def __init__(
+        self,
+        registries: type[EventRegistry] | Iterable[type[EventRegistry]] | None,
+        *,
+        error_event: str = "error",
+        on_payload_error: ErrorHook | None = None,
+    ) -> None:
+        self.namespaces: dict[str, RegistryInfo] = by_namespace(registries)
+        self.error_event = error_event
+        self.on_payload_error = on_payload_error
+        self.logger = logger
+
+    # -- binding -----------------------------------------------------------------------
+
+    def _bound(self, declared: Event | Emit[Any, Any], namespace: str | None) -> str:
+        """Return the namespace of a declaration, checking it is bound here."""
+        own = declared.namespace
+        found = self.namespaces.get(own)
+        if found is None or found.registry is not declared.registry:
+            msg = f"{declared!r} belongs to a registry that is not bound to this server"
+            raise SioSchemaError(msg)
+        if namespace is not None and namespace != own:
+            msg = f"{declared!r} is declared for namespace `{own}`, not `{namespace}`"
+            raise SioSchemaError(msg)
+        return own
+
+    def handler_key(self, event: Event | str, namespace: str | None) -> tuple[str, str | None]:
+        """``on(event)``: the event name and namespace to register a handler under."""
+        if isinstance(event, Event):
+            return event.name, self._bound(event, namespace)
+        if isinstance(event, Emit):
+            msg = f"{event!r} is a server -> client event; handlers take client events"
+            raise SioSchemaError(msg)
+        return event, namespace
+
+    # -- incoming ----------------------------------------------------------------------
+
+    def declared(self, namespace: str, name: str) -> Event | None:
+        found = self.namespaces.get(namespace)
+        return found.events.get(name) if found is not None else None
+
+    def unknown_event(self, name: str, namespace: str) -> PayloadError:
+        detail = f"Unknown event `{name}`"
+        return PayloadError("unknown_event", name, detail, namespace=namespace)
+
+    def internal_error(self, event: str, namespace: str) -> PayloadError:
+        return PayloadError("internal_error", event, "Internal server error", namespace=namespace)
+
+    def encode_ack(self, event: Event, value: Any, namespace: str) -> Any:
+        """Check a handler's return value against the declared ack."""
+        try:
+            return event.ack_codec.encode(value, event.name, namespace)
+        except PayloadError as exc:
+            raise self.internal_error(event.name, namespace) from exc
+
+    def reject(self, error: PayloadError, sid: str) -> Any:
+        """Log a rejected message and return the reply the client receives.
+
+        One line per message: WARNING for a bad request (never the payload itself),
+        ERROR with the cause for a failure of the server's own code.
+        """
+        if error.code == "internal_error":
+            self.logger.error(
+                "sioschema: `%.100s` on `%s` failed in the server",
+                error.event,
+                error.namespace,
+                exc_info=error.__cause__,
+            )
+        else:
+            self.logger.warning("sioschema: rejected from %s: %.*s", sid, _LOG_LIMIT, error)
+        hook = self.on_payload_error
+        if hook is not None:
+            try:
+                replaced = hook(error, sid)
+            except Exception:
+                self.logger.exception("sioschema: on_payload_error hook raised")
+            else:
+                if replaced is not None:
+                    return replaced
+        return error.reply()
+
+    # -- outgoing ----------------------------------------------------------------------
+
+    def outgoing(
+        self, event: Emit[Any, Any] | Event | str, data: Any, namespace: str | None
+    ) -> tuple[str, Any, str, Emit[Any, Any] | None]:
+        """Check an emit: return its name, JSON data, namespace and declaration."""
+        if isinstance(event, Emit):
+            ns = self._bound(event, namespace)
+            declared: Emit[Any, Any] | None = event
+        elif isinstance(event, Event):
+            msg = f"{event!r} is a client -> server event; emit an Emit declaration"
+            raise SioSchemaError(msg)
+        else:
+            ns = namespace or "/"
+            found = self.namespaces.get(ns)
+            declared = found.emits.get(event) if found is not None else None
+        if declared is None:
+            return event, data, ns, None  # type: ignore[return-value]
+        name = declared.name
+        return name, declared.payload_codec.encode(data, name, ns), ns, declared
+
+    def checked_callback(
+        self, declared: Emit[Any, Any], namespace: str, callback: Callable[..., Any]
+    ) -> Callable[..., Any]:
+        """Wrap an emit callback so it receives the client's ack typed and checked."""
+        codec = declared.ack_codec
+        if codec is None:
+            return callback
+        name = declared.name
+
+        def checked(*args: Any) -> Any:
+            try:
+                typed = codec.decode(args, name, namespace)
+            except PayloadError as exc:
+                exc.code = "invalid_ack"
+                self.logger.warning("sioschema: dropped a client ack: %.*s", _LOG_LIMIT, exc)
+                return None
+            return callback(*typed)
+
+        return checked
+
+    def decode_call_ack(self, declared: Emit[Any, Any] | None, namespace: str, args: Any) -> Any:
+        """``call()``: check the client's ack and return it as python-socketio would."""
+        codec = declared.ack_codec if declared is not None else None
+        if declared is not None and codec is not None:
+            try:
+                args = codec.decode(args, declared.name, namespace)
+            except PayloadError as exc:
+                exc.code = "invalid_ack"
+                raise
+        if len(args) > 1:
+            return args
+        return args[0] if args else None

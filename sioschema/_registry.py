@@ -1,0 +1,310 @@
+"""The declaration: ``EventRegistry``, ``Event`` and ``Emit``.
+
+A registry class is checked and compiled once, when its class statement runs; a
+mistake raises :class:`~sioschema.RegistryError` naming the class and the attribute.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, overload
+
+from typing_extensions import TypeVar
+
+from ._compile import ArgsCodec
+from .errors import RegistryError
+
+if TYPE_CHECKING:
+    from .inspect import RegistryInfo
+
+__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry"]
+
+P = TypeVar("P", default=Any)
+A = TypeVar("A", default=Any)
+
+RESERVED_EVENTS: frozenset[str] = frozenset(
+    {"connect", "disconnect", "connect_error", "disconnecting", "newListener", "removeListener"}
+)
+"""Names Socket.IO uses itself; a registry may not declare them."""
+
+_NAMESPACE = re.compile(r"^/[^\s,?]*$")
+
+
+class _NotSet:
+    def __repr__(self) -> str:
+        return "NOT_SET"
+
+
+NOT_SET: Any = _NotSet()
+
+
+def _as_types(value: Any) -> tuple[Any, ...]:
+    """``None`` -> no argument, a tuple -> several arguments, anything else -> one."""
+    if value is None:
+        return ()
+    if isinstance(value, tuple):
+        return value
+    return (value,)
+
+
+class _Declared:
+    """What ``Event`` and ``Emit`` share: a name, an owner and a description."""
+
+    __slots__ = ("_attr", "_name", "description", "registry")
+
+    def __init__(self, name: str | None, description: str | None) -> None:
+        self._name = name
+        self._attr: str | None = None
+        self.description = description
+        self.registry: type[EventRegistry] | None = None
+
+    def __set_name__(self, owner: type, attr: str) -> None:
+        self._attr = attr
+
+    @property
+    def name(self) -> str:
+        """The Socket.IO event name (the attribute name unless ``name=`` was given)."""
+        name = self._name or self._attr
+        if name is None:
+            msg = f"{type(self).__name__} is not bound to a registry attribute"
+            raise RegistryError(msg)
+        return name
+
+    @property
+    def namespace(self) -> str:
+        """The namespace of the registry that declares this event."""
+        if self.registry is None:
+            msg = f"{type(self).__name__} `{self.name}` is not part of a registry"
+            raise RegistryError(msg)
+        return self.registry.__sioschema_info__.namespace
+
+    def _where(self) -> str:
+        owner = self.registry.__qualname__ if self.registry else "?"
+        return f"{owner}.{self._attr}"
+
+
+class Emit(_Declared, Generic[P, A]):
+    """A server -> client event.
+
+    :param payload: the payload type; a tuple of types for several arguments, ``None``
+        for none.
+    :param ack: when given, the client is expected to acknowledge with this type
+        (a tuple of types for several values, ``None`` for an empty ack).
+    :param name: the event name when it is not the attribute name.
+    :param description: documentation (defaults to nothing).
+    """
+
+    __slots__ = ("_ack_types", "_payload_types", "ack_codec", "payload_codec")
+
+    @overload
+    def __init__(
+        self: Emit[P, Any],
+        payload: type[P],
+        *,
+        ack: Any = NOT_SET,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Emit[Any, Any],
+        payload: Any = None,
+        *,
+        ack: Any = NOT_SET,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        payload: Any = None,
+        *,
+        ack: Any = NOT_SET,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(name, description)
+        self._payload_types = _as_types(payload)
+        self._ack_types = None if ack is NOT_SET else _as_types(ack)
+        self.payload_codec: ArgsCodec
+        self.ack_codec: ArgsCodec | None = None
+
+    @property
+    def payload(self) -> tuple[Any, ...]:
+        """The payload types, one per argument."""
+        return self._payload_types
+
+    @property
+    def ack(self) -> tuple[Any, ...] | None:
+        """The client's ack types, or ``None`` when the emit expects no ack."""
+        return self._ack_types
+
+    def __repr__(self) -> str:
+        return f"<Emit {self._where()} {self._name or self._attr!r}>"
+
+
+class Event(_Declared):
+    """A client -> server event.
+
+    :param request: the request type; a tuple of types for several arguments, ``None``
+        (the default) for none.
+    :param ack: the ack type the handler returns; a tuple for several values, ``None``
+        (the default) for an empty ack.
+    :param emits: the :class:`Emit` declarations of the same registry that handling
+        this event may send.
+    :param name: the event name when it is not the attribute name.
+    :param description: documentation (defaults to nothing).
+    """
+
+    __slots__ = ("_ack_types", "_request_types", "ack_codec", "emits", "request_codec")
+
+    def __init__(
+        self,
+        *,
+        request: Any = None,
+        ack: Any = None,
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(name, description)
+        self._request_types = _as_types(request)
+        self._ack_types = _as_types(ack)
+        self.emits: tuple[Emit[Any, Any], ...] = tuple(emits)
+        self.request_codec: ArgsCodec
+        self.ack_codec: ArgsCodec
+
+    @property
+    def request(self) -> tuple[Any, ...]:
+        """The request types, one per argument."""
+        return self._request_types
+
+    @property
+    def ack(self) -> tuple[Any, ...]:
+        """The ack types, one per value."""
+        return self._ack_types
+
+    def __repr__(self) -> str:
+        return f"<Event {self._where()} {self._name or self._attr!r}>"
+
+
+class EventRegistry:
+    """Base class of a registry: one Socket.IO namespace and every event it carries.
+
+    Options are class keywords::
+
+        class Game(EventRegistry, namespace="/game", title="Game API", version="2.1.0"):
+            ...
+
+    :param namespace: the Socket.IO namespace (default ``"/"``).
+    :param title: the API title (default: the class name).
+    :param version: the API version (default ``"1.0.0"``).
+    :param description: the API description (default: the class docstring).
+    :param strict: ``False`` lets requests coerce (``"1"`` -> ``1``), as
+        ``msgspec.convert(strict=False)``; acks and emits stay strict.
+    :param servers: AsyncAPI servers, ``{name: {"host": ..., "protocol": ...}}``.
+    :param contact: AsyncAPI ``info.contact``.
+    :param license: AsyncAPI ``info.license``.
+    :param tags: AsyncAPI ``info.tags``.
+    :param external_docs: AsyncAPI ``info.externalDocs``.
+    :param id: AsyncAPI ``id``.
+    """
+
+    __sioschema_info__: ClassVar[RegistryInfo]
+
+    def __init_subclass__(
+        cls,
+        *,
+        namespace: str = "/",
+        title: str | None = None,
+        version: str = "1.0.0",
+        description: str | None = None,
+        strict: bool = True,
+        servers: dict[str, dict[str, Any]] | None = None,
+        contact: dict[str, str] | None = None,
+        license: dict[str, str] | None = None,
+        tags: Sequence[dict[str, Any]] = (),
+        external_docs: dict[str, str] | None = None,
+        id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        from .inspect import RegistryInfo  # inspect reads registries; it is imported late
+
+        qual = cls.__qualname__
+        if "__sioschema_info__" in vars(cls.__mro__[1]):
+            msg = f"{qual}: a registry cannot subclass another registry; declare a new one"
+            raise RegistryError(msg)
+        if not isinstance(namespace, str) or not _NAMESPACE.match(namespace):
+            msg = f"{qual}: namespace must start with '/' (got {namespace!r})"
+            raise RegistryError(msg)
+
+        events: dict[str, Event] = {}
+        emits: dict[str, Emit[Any, Any]] = {}
+        for attr, value in vars(cls).items():
+            if isinstance(value, Event):
+                table: dict[str, Any] = events
+            elif isinstance(value, Emit):
+                table = emits
+            else:
+                continue
+            if value.registry is not None:
+                msg = f"{qual}.{attr}: this declaration already belongs to {value._where()}"
+                raise RegistryError(msg)
+            value.registry = cls
+            name = value.name
+            if not isinstance(name, str) or not name:
+                msg = f"{qual}.{attr}: the event name must be a non-empty string"
+                raise RegistryError(msg)
+            if name in RESERVED_EVENTS:
+                msg = f"{qual}.{attr}: `{name}` is reserved by Socket.IO"
+                raise RegistryError(msg)
+            if name in table:
+                kind = "client event" if table is events else "emit"
+                msg = f"{qual}.{attr}: duplicate {kind} name `{name}` (also {table[name]._attr})"
+                raise RegistryError(msg)
+            table[name] = value
+
+        for event in events.values():
+            where = f"{qual}.{event._attr}"
+            for emit in event.emits:
+                if not isinstance(emit, Emit) or emit.registry is not cls:
+                    msg = f"{where}: emits entry {emit!r} is not an Emit declared in {qual}"
+                    raise RegistryError(msg)
+            event.request_codec = ArgsCodec(
+                event.request, strict=strict, kind="request", label=f"{where} request"
+            )
+            event.ack_codec = ArgsCodec(event.ack, strict=True, kind="ack", label=f"{where} ack")
+        for emit in emits.values():
+            where = f"{qual}.{emit._attr}"
+            emit.payload_codec = ArgsCodec(
+                emit.payload, strict=True, kind="emit", label=f"{where} payload"
+            )
+            if emit.ack is not None:
+                emit.ack_codec = ArgsCodec(
+                    emit.ack, strict=strict, kind="ack", label=f"{where} ack"
+                )
+
+        cls.__sioschema_info__ = RegistryInfo(
+            registry=cls,
+            namespace=namespace,
+            title=title or cls.__name__,
+            version=version,
+            description=description or inspect.cleandoc(cls.__doc__ or "") or None,
+            strict=strict,
+            events=events,
+            emits=emits,
+            servers=dict(servers or {}),
+            contact=contact,
+            license=license,
+            tags=tuple(tags),
+            external_docs=external_docs,
+            id=id,
+        )
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> EventRegistry:
+        msg = f"{cls.__qualname__} is a declaration; use the class itself, not an instance"
+        raise RegistryError(msg)

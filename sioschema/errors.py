@@ -1,0 +1,114 @@
+"""Exceptions and the error reply a client receives.
+
+The reply shape is part of the public contract::
+
+    {"error": {"code": "invalid_payload",
+               "message": "Expected `int`, got `str` - at `$.x`",
+               "path": "$.x", "event": "make_move"}}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+__all__ = [
+    "ErrorBody",
+    "ErrorCode",
+    "ErrorReply",
+    "PayloadError",
+    "RegistryError",
+    "SioSchemaError",
+]
+
+ErrorCode = Literal[
+    "invalid_payload",
+    "bad_arity",
+    "unknown_event",
+    "internal_error",
+    "invalid_ack",
+]
+"""The ``code`` of an error reply.
+
+- ``invalid_payload``: a request argument does not match its declared type.
+- ``bad_arity``: the request carries a different number of arguments than declared.
+- ``unknown_event``: the namespace declares no such event and no plain handler takes it.
+- ``internal_error``: the handler raised, or returned an ack that breaks its declared type.
+- ``invalid_ack``: (server side only) a client answered a server emit with an ack that
+  breaks the declared ack type.
+"""
+
+
+class ErrorBody(TypedDict):
+    code: ErrorCode
+    message: str
+    path: str | None
+    event: str
+
+
+class ErrorReply(TypedDict):
+    error: ErrorBody
+
+
+class SioSchemaError(Exception):
+    """Base class of every exception sioschema raises."""
+
+
+class RegistryError(SioSchemaError, TypeError):
+    """A registry declaration is wrong; raised when the registry class is created."""
+
+
+class PayloadError(SioSchemaError, ValueError):
+    """A message does not match its declared type.
+
+    Attributes mirror the error reply: ``code``, ``event``, ``path`` (a JSON path such
+    as ``$.x``, or ``None``), ``detail`` (msgspec's message, sent to the client as
+    ``message``), plus ``namespace`` and ``kind`` (``request``, ``ack`` or ``emit``).
+    """
+
+    code: ErrorCode
+    event: str
+    path: str | None
+    detail: str
+    namespace: str
+    kind: str
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        event: str,
+        detail: str,
+        *,
+        path: str | None = None,
+        namespace: str = "/",
+        kind: str = "request",
+    ) -> None:
+        self.code = code
+        self.event = event
+        self.path = path
+        self.detail = detail
+        self.namespace = namespace
+        self.kind = kind
+        super().__init__(f"Invalid {kind} for `{event}` on `{namespace}`: {detail}")
+
+    def reply(self) -> ErrorReply:
+        """The error object sent to the client (as the ack, or as the error event)."""
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.detail,
+                "path": self.path,
+                "event": self.event,
+            }
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild,
+            (self.code, self.event, self.detail, self.path, self.namespace, self.kind),
+        )
+
+
+def _rebuild(
+    code: ErrorCode, event: str, detail: str, path: str | None, namespace: str, kind: str
+) -> PayloadError:
+    return PayloadError(code, event, detail, path=path, namespace=namespace, kind=kind)

@@ -1,0 +1,105 @@
+"""Flask-SocketIO adapter: :class:`SocketIO`, a drop-in ``flask_socketio.SocketIO``.
+
+Migrating from sio-asyncapi (or plain Flask-SocketIO) is changing the import::
+
+    from sioschema.flask import SocketIO
+    socketio = SocketIO(app, registry=TicTacToe)
+
+    @socketio.on(TicTacToe.make_move)
+    def make_move(move: MakeMove) -> MakeMoveAck: ...
+
+Handlers receive the validated, typed request (no ``sid``: Flask-SocketIO keeps it in
+``flask.request.sid``); the return value is checked as the ack. ``emit`` and ``call``
+(also ``flask_socketio.emit`` / ``send`` inside handlers) validate declared events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+import flask_socketio
+
+from ._dispatch import Dispatcher, ErrorHook
+from ._registry import A, Emit, Event, P
+from .socketio import Registries, Server
+
+__all__ = ["SocketIO"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
+    """A ``flask_socketio.SocketIO`` that validates every declared event.
+
+    :param app: the Flask app (or ``None`` and ``init_app`` later).
+    :param registry: one :class:`~sioschema.EventRegistry` or several (one per
+        namespace).
+    :param error_event: the event that carries an error when the client asked for no
+        ack (default ``"error"``).
+    :param on_payload_error: ``hook(error, sid)`` called for every rejected message;
+        return a replacement reply, or ``None`` to send the default one.
+
+    Every other argument is Flask-SocketIO's.
+    """
+
+    def __init__(
+        self,
+        app: Any = None,
+        *,
+        registry: Registries = None,
+        error_event: str = "error",
+        on_payload_error: ErrorHook | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._sioschema = Dispatcher(
+            registry, error_event=error_event, on_payload_error=on_payload_error
+        )
+        super().__init__(app, **kwargs)
+
+    def init_app(self, app: Any, **kwargs: Any) -> None:
+        super().init_app(app, **kwargs)
+        # Flask-SocketIO always builds a plain ``socketio.Server``, with no hook to pick
+        # the class. sioschema's Server only adds methods (its state is set by
+        # ``_sioschema_bind``), so the instance is switched to it in place.
+        server = self.server
+        server.__class__ = Server
+        server._sioschema = self._sioschema
+
+    def on(self, message: Event | str, namespace: str | None = None) -> Callable[[F], F]:
+        """Register a handler for a declared :class:`Event` (or any event name).
+
+        The handler receives the request validated and converted to its declared
+        types; its return value is the ack.
+        """
+        name, namespace = self._sioschema.handler_key(message, namespace)
+        return super().on(name, namespace)  # type: ignore[no-any-return]
+
+    @overload
+    def emit(self, event: Emit[P, Any], data: P, **kwargs: Any) -> None: ...
+
+    @overload
+    def emit(self, event: str, *args: Any, **kwargs: Any) -> None: ...
+
+    def emit(self, event: Emit[Any, Any] | str, *args: Any, **kwargs: Any) -> None:
+        """Emit an event; a declared one is validated before anything is sent.
+
+        Takes Flask-SocketIO's arguments (``to``, ``namespace``, ``include_self``,
+        ``skip_sid``, ``callback``...); the namespace of an :class:`Emit` defaults to
+        its registry's.
+        """
+        if isinstance(event, Emit) and "namespace" not in kwargs:
+            kwargs["namespace"] = event.namespace
+        super().emit(event, *args, **kwargs)
+
+    @overload
+    def call(self, event: Emit[Any, A], data: Any = None, **kwargs: Any) -> A: ...
+
+    @overload
+    def call(self, event: str, *args: Any, **kwargs: Any) -> Any: ...
+
+    def call(self, event: Emit[Any, Any] | str, *args: Any, **kwargs: Any) -> Any:
+        """Emit to one client and wait for its ack; a declared ack is validated."""
+        if isinstance(event, Emit) and "namespace" not in kwargs:
+            kwargs["namespace"] = event.namespace
+        return super().call(event, *args, **kwargs)
