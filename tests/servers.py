@@ -1,0 +1,63 @@
+"""Run real servers on 127.0.0.1 in background threads, on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+HOST = "127.0.0.1"
+
+
+@contextlib.contextmanager
+def serve_wsgi(app: Any) -> Iterator[str]:
+    """A threaded werkzeug server (what Flask-SocketIO's threading mode runs)."""
+    from werkzeug.serving import make_server
+
+    server = make_server(HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@contextlib.contextmanager
+def serve_asgi(app: Any) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    """uvicorn in its own thread and event loop; yields the URL and the loop."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind((HOST, 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def main() -> None:
+        loops.append(asyncio.get_running_loop())
+        await server.serve(sockets=[sock])
+
+    def run() -> None:
+        asyncio.run(main())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        threading.Event().wait(0.01)
+    else:  # pragma: no cover
+        raise RuntimeError("uvicorn did not start")
+    try:
+        yield f"http://{HOST}:{port}", loops[0]
+    finally:
+        server.should_exit = True
+        thread.join(5)
+        sock.close()
