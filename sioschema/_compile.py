@@ -55,11 +55,14 @@ class ArgsCodec:
         fields = [(f"a{i}", t) for i, t in enumerate(types)]
         self._struct: Final = msgspec.defstruct(label, fields, array_like=True)
         try:
-            # Builds (and caches) msgspec's plan for the types: unsupported types and
-            # unresolvable forward references fail here, at class creation.
+            # Builds (and caches) msgspec's plan for the types. Unresolvable forward
+            # references, and types msgspec can neither convert nor describe (a custom
+            # class is only "supported" with hooks), fail here, at class creation.
             msgspec.json.Decoder(self._struct)
+            msgspec.json.schema(self._struct)
         except (TypeError, NameError, AttributeError) as exc:
-            msg = f"{label}: unsupported type: {exc}"
+            reason = str(exc).strip().splitlines()[-1]
+            msg = f"{label}: unsupported type: {reason}"
             raise RegistryError(msg) from exc
 
     def _error(

@@ -270,7 +270,8 @@ def test_bad_client_does_not_disturb_others(server: Running) -> None:
     good, bad = Conn(server.url), Conn(server.url)
     try:
         for _ in range(20):
-            assert bad.call("echo_point", {"x": -1, "y": 0})["error"]["code"] == "invalid_payload"
+            reply = bad.call("echo_point", {"x": -1, "y": 0})
+            assert reply["error"]["code"] == "invalid_payload"
             assert good.call("echo_point", {"x": 1, "y": 0}) == {"x": 1, "y": 0}
         assert good.events == []
     finally:

@@ -1,0 +1,86 @@
+"""The demo, played by the official ``socket.io-client`` npm package under node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers import serve_asgi, serve_wsgi
+
+JS = Path(__file__).parent / "js"
+
+
+def node_modules() -> Path:
+    """Install the npm packages the first time (``npm ci`` from the lock file)."""
+    npm = shutil.which("npm")
+    if shutil.which("node") is None or npm is None:
+        pytest.fail("node and npm are required for the socket.io-client tests")
+    if not (JS / "node_modules" / "socket.io-client").is_dir():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True,
+                       capture_output=True, timeout=300)
+    return JS / "node_modules"
+
+
+@pytest.fixture(scope="module", params=["flask", "asgi"])
+def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    node_modules()
+    if request.param == "flask":
+        from examples.tictactoe.flask_app import create_app as create_flask
+
+        app, _ = create_flask(async_mode="threading")
+        with serve_wsgi(app) as url:
+            yield url
+    else:
+        from examples.tictactoe.asgi_app import create_app as create_asgi
+
+        asgi, _ = create_asgi()
+        with serve_asgi(asgi) as (url, _loop):
+            yield url
+
+
+def play(url: str) -> dict[str, Any]:
+    done = subprocess.run(["node", "tictactoe.mjs", url], cwd=JS, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def err(code: str, message: str, path: str | None, event: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "path": path, "event": event}}
+
+
+def test_play_a_game_to_a_win(demo_url: str) -> None:
+    out = play(demo_url)
+    empty = [["", "", ""], ["", "", ""], ["", "", ""]]
+    game_id = out["created"]["game_id"]
+    assert out["created"] == {"game_id": game_id, "board": empty, "turn": "X"}
+    assert out["createdEvent"] == out["created"]
+    assert out["notYourTurn"] == {"ok": False, "error": "not your turn"}
+    assert out["acks"] == [{"ok": True, "error": None}] * 5
+    assert out["occupied"] == {"ok": False, "error": "that cell is taken"}
+    board = [["X", "O", ""], ["X", "O", ""], ["X", "", ""]]
+    assert out["lastMove"] == {"game_id": game_id, "x": 0, "y": 2, "mark": "X", "board": board,
+                               "turn": "O"}
+    assert out["won"] == {"game_id": game_id, "winner": "X", "board": board}
+    assert out["afterWin"] == {"ok": False, "error": "the game is over"}
+    assert out["unknownGame"] == {"ok": False, "error": "no game 999"}
+
+
+def test_bad_input_gets_the_error_ack(demo_url: str) -> None:
+    out = play(demo_url)
+    assert out["badMove"] == err("invalid_payload", "Expected `int` <= 2 - at `$.x`", "$.x",
+                                 "make_move")
+    assert out["badType"] == err("invalid_payload", "Expected `int`, got `str` - at `$.x`",
+                                 "$.x", "make_move")
+    assert out["extraField"] == err("invalid_payload", "Object contains unknown field `cheat`",
+                                    "$", "make_move")
+    assert out["unknownEvent"] == err("unknown_event", "Unknown event `resign`", None, "resign")
+    assert out["errorEvent"] == err("invalid_payload", "Expected `int` >= 1 - at `$.game_id`",
+                                    "$.game_id", "make_move")
+    assert out["stillConnected"] is True
