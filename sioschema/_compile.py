@@ -89,7 +89,8 @@ class ArgsCodec:
         """Validate received arguments and return them as typed objects."""
         if len(args) != self.arity:
             detail = f"Expected {_plural(self.arity)}, got {len(args)}"
-            raise self._error("bad_arity", detail, event, namespace, "$")
+            error = self._error("bad_arity", detail, event, namespace, "$")
+            raise error
         if not self.arity:
             return ()
         try:
@@ -104,7 +105,8 @@ class ArgsCodec:
         if arity == 0:
             if value is not None:
                 detail = f"Expected no value, got `{type(value).__name__}`"
-                raise self._error("invalid_payload", detail, event, namespace, "$")
+                error = self._error("invalid_payload", detail, event, namespace, "$")
+                raise error
             return None
         if arity == 1:
             values: tuple[Any, ...] = (value,)
@@ -113,15 +115,17 @@ class ArgsCodec:
         else:
             got = len(value) if isinstance(value, tuple) else 1
             detail = f"Expected a tuple of {_plural(arity)}, got {got}"
-            raise self._error("bad_arity", detail, event, namespace, "$")
+            error = self._error("bad_arity", detail, event, namespace, "$")
+            raise error
         try:
             data = msgspec.to_builtins(values)
             obj = msgspec.convert(data, self._struct)
         except msgspec.ValidationError as exc:
             raise self._validation_error(exc, event, namespace) from None
         except TypeError as exc:  # an object msgspec cannot serialise
-            raise self._error("invalid_payload", str(exc), event, namespace, "$") from None
-        exact = all(type(v) is c for v, c in zip(values, self._classes))
+            error = self._error("invalid_payload", str(exc), event, namespace, "$")
+            raise error from None
+        exact = all(type(v) is c for v, c in zip(values, self._classes, strict=True))
         if not exact:
             # Dicts and other convertible values: send the validated form, so fields the
             # type does not declare never leave the process.

@@ -8,7 +8,6 @@ receive ``(sid, *typed_args)`` and their return value is checked as the ack.
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 

@@ -26,7 +26,11 @@ def make_move(
         (
             TicTacToe.move_made,
             MoveMade(
-                game_id=game.game_id, x=move.x, y=move.y, mark=mark, board=game.board,
+                game_id=game.game_id,
+                x=move.x,
+                y=move.y,
+                mark=mark,
+                board=game.board,
                 turn=game.turn,
             ),
         )

@@ -97,12 +97,20 @@ async def test_struct_request_and_ack(server: Running, conn: Conn) -> None:
 
 
 async def test_handler_receives_typed_objects(server: Running, conn: Conn) -> None:
-    data = ({"x": 1, "y": 2}, {"room": "r", "text": "hi"}, {"player": "p", "points": 3},
-            {"name": "gold"})
+    data = (
+        {"x": 1, "y": 2},
+        {"room": "r", "text": "hi"},
+        {"player": "p", "points": 3},
+        {"name": "gold"},
+    )
     assert await conn.call("kinds", data) == ["Point", "Chat", "dict", "Badge"]
     [(_, args)] = server.recorder.calls
-    assert args == (apps.Point(1, 2), apps.Chat("r", "hi"), {"player": "p", "points": 3},
-                    apps.Badge("gold", 1))
+    assert args == (
+        apps.Point(1, 2),
+        apps.Chat("r", "hi"),
+        {"player": "p", "points": 3},
+        apps.Badge("gold", 1),
+    )
 
 
 async def test_multi_argument_request_and_ack(conn: Conn) -> None:
@@ -160,35 +168,68 @@ async def test_lax_registry_coerces(conn: Conn) -> None:
 @pytest.mark.parametrize(
     ("event", "data", "reply"),
     [
-        ("echo_point", {"x": "1", "y": 2},
-         error("invalid_payload", "Expected `int`, got `str` - at `$.x`", "$.x", "echo_point")),
-        ("echo_point", {"x": True, "y": 2},
-         error("invalid_payload", "Expected `int`, got `bool` - at `$.x`", "$.x", "echo_point")),
-        ("echo_point", {"x": 101, "y": 2},
-         error("invalid_payload", "Expected `int` <= 100 - at `$.x`", "$.x", "echo_point")),
-        ("echo_point", {"x": 1},
-         error("invalid_payload", "Object missing required field `y`", "$", "echo_point")),
-        ("echo_point", {"x": 1, "y": 2, "z": 3},
-         error("invalid_payload", "Object contains unknown field `z`", "$", "echo_point")),
-        ("echo_point", [1, 2],
-         error("invalid_payload", "Expected `object`, got `array`", "$", "echo_point")),
-        ("pair", ({"x": 1, "y": 1}, "ten"),
-         error("invalid_payload", "Expected `int`, got `str` - at `$[1]`", "$[1]", "pair")),
-        ("chat:say", {"room": "r", "text": ""},
-         error("invalid_payload", "Expected `str` of length >= 1 - at `$.text`", "$.text",
-               "chat:say")),
-        ("area", {"type": "triangle"},
-         error("invalid_payload", "Invalid value 'triangle' - at `$.type`", "$.type", "area")),
-        ("color", "green",
-         error("invalid_payload", "Invalid enum value 'green'", "$", "color")),
-        ("mode", "medium",
-         error("invalid_payload", "Invalid enum value 'medium'", "$", "mode")),
-        ("later", "yesterday",
-         error("invalid_payload", "Invalid RFC3339 encoded datetime", "$", "later")),
+        (
+            "echo_point",
+            {"x": "1", "y": 2},
+            error("invalid_payload", "Expected `int`, got `str` - at `$.x`", "$.x", "echo_point"),
+        ),
+        (
+            "echo_point",
+            {"x": True, "y": 2},
+            error("invalid_payload", "Expected `int`, got `bool` - at `$.x`", "$.x", "echo_point"),
+        ),
+        (
+            "echo_point",
+            {"x": 101, "y": 2},
+            error("invalid_payload", "Expected `int` <= 100 - at `$.x`", "$.x", "echo_point"),
+        ),
+        (
+            "echo_point",
+            {"x": 1},
+            error("invalid_payload", "Object missing required field `y`", "$", "echo_point"),
+        ),
+        (
+            "echo_point",
+            {"x": 1, "y": 2, "z": 3},
+            error("invalid_payload", "Object contains unknown field `z`", "$", "echo_point"),
+        ),
+        (
+            "echo_point",
+            [1, 2],
+            error("invalid_payload", "Expected `object`, got `array`", "$", "echo_point"),
+        ),
+        (
+            "pair",
+            ({"x": 1, "y": 1}, "ten"),
+            error("invalid_payload", "Expected `int`, got `str` - at `$[1]`", "$[1]", "pair"),
+        ),
+        (
+            "chat:say",
+            {"room": "r", "text": ""},
+            error(
+                "invalid_payload",
+                "Expected `str` of length >= 1 - at `$.text`",
+                "$.text",
+                "chat:say",
+            ),
+        ),
+        (
+            "area",
+            {"type": "triangle"},
+            error("invalid_payload", "Invalid value 'triangle' - at `$.type`", "$.type", "area"),
+        ),
+        ("color", "green", error("invalid_payload", "Invalid enum value 'green'", "$", "color")),
+        ("mode", "medium", error("invalid_payload", "Invalid enum value 'medium'", "$", "mode")),
+        (
+            "later",
+            "yesterday",
+            error("invalid_payload", "Invalid RFC3339 encoded datetime", "$", "later"),
+        ),
     ],
 )
-async def test_invalid_payload(server: Running, conn: Conn, event: str, data: Any,
-                         reply: dict[str, Any]) -> None:
+async def test_invalid_payload(
+    server: Running, conn: Conn, event: str, data: Any, reply: dict[str, Any]
+) -> None:
     assert await conn.call(event, data) == reply
     assert server.recorder.calls == []
 
@@ -208,7 +249,9 @@ async def test_bad_arity(server: Running, conn: Conn, event: str, data: Any, mes
 
 
 async def test_unknown_event(server: Running, conn: Conn) -> None:
-    assert await conn.call("nope", 1) == error("unknown_event", "Unknown event `nope`", None, "nope")
+    assert await conn.call("nope", 1) == error(
+        "unknown_event", "Unknown event `nope`", None, "nope"
+    )
     assert await conn.call("nope", namespace="/rooms") == error(
         "unknown_event", "Unknown event `nope`", None, "nope"
     )
@@ -220,22 +263,28 @@ async def test_declared_event_without_handler_is_unknown(conn: Conn) -> None:
     )
 
 
-async def test_handler_exception_is_internal_error(server: Running, conn: Conn,
-                                              caplog: pytest.LogCaptureFixture) -> None:
-    assert await conn.call("boom", 7) == error("internal_error", "Internal server error", None, "boom")
+async def test_handler_exception_is_internal_error(
+    server: Running, conn: Conn, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert await conn.call("boom", 7) == error(
+        "internal_error", "Internal server error", None, "boom"
+    )
     assert "secret server detail 7" in caplog.text  # logged server side, never sent
 
 
-async def test_invalid_ack_from_handler_is_internal_error(conn: Conn,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
-    assert await conn.call("bad_ack") == error("internal_error", "Internal server error", None,
-                                          "bad_ack")
+async def test_invalid_ack_from_handler_is_internal_error(
+    conn: Conn, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert await conn.call("bad_ack") == error(
+        "internal_error", "Internal server error", None, "bad_ack"
+    )
     assert "Expected `int` >= 0 - at `$.x`" in caplog.text
 
 
 async def test_invalid_emit_in_handler_sends_nothing(conn: Conn) -> None:
-    assert await conn.call("emit_bad") == error("internal_error", "Internal server error", None,
-                                           "emit_bad")
+    assert await conn.call("emit_bad") == error(
+        "internal_error", "Internal server error", None, "emit_bad"
+    )
     await conn.call("no_args")  # the connection still answers, and no chat:said arrived
     assert [e for e in conn.events if e[1] == "chat:said"] == []
 
@@ -246,23 +295,27 @@ async def test_no_ack_requested_sends_one_error_event(server: Running, conn: Con
         "invalid_payload", "Expected `int`, got `str` - at `$.x`", "$.x", "echo_point"
     )
     await conn.emit("nope")
-    assert await conn.wait_event("error") == error("unknown_event", "Unknown event `nope`", None,
-                                             "nope")
+    assert await conn.wait_event("error") == error(
+        "unknown_event", "Unknown event `nope`", None, "nope"
+    )
     assert await conn.call("no_args") == 42
     assert [e for e in conn.events if e[1] == "error"] == []
     assert server.recorder.names() == ["no_args"]
 
 
-async def test_rejection_logs_one_warning_without_payload(conn: Conn,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+async def test_rejection_logs_one_warning_without_payload(
+    conn: Conn, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level("WARNING", logger="sioschema")
     await conn.call("echo_point", {"x": "SECRET-VALUE", "y": 1})
     records = [r for r in caplog.records if r.name == "sioschema"]
     assert len(records) == 1
     assert records[0].levelname == "WARNING"
     assert "SECRET-VALUE" not in records[0].getMessage()
-    assert records[0].getMessage().endswith(
-        "Invalid request for `echo_point` on `/`: Expected `int`, got `str` - at `$.x`"
+    assert (
+        records[0]
+        .getMessage()
+        .endswith("Invalid request for `echo_point` on `/`: Expected `int`, got `str` - at `$.x`")
     )
 
 
@@ -290,8 +343,11 @@ async def test_emit_outside_handler_is_validated(server: Running, conn: Conn) ->
     with pytest.raises(PayloadError) as info:
         server.run(emit(apps.Api.ticked, "five", to=sid))
     assert str(info.value) == "Invalid emit for `ticked` on `/`: Expected `int`, got `str`"
-    assert (info.value.code, info.value.path, info.value.event) == ("invalid_payload", "$",
-                                                                    "ticked")
+    assert (info.value.code, info.value.path, info.value.event) == (
+        "invalid_payload",
+        "$",
+        "ticked",
+    )
     # a declared emit named by string is validated too
     with pytest.raises(PayloadError):
         server.run(emit("chat:said", {"room": "r"}, to=sid))
@@ -344,4 +400,3 @@ async def test_error_hook_replaces_reply() -> None:
         finally:
             await c.close()
     assert seen == [("bad_arity", "echo_point"), ("invalid_payload", "echo_point")]
-

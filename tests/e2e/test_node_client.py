@@ -22,8 +22,13 @@ def node_modules() -> Path:
     if shutil.which("node") is None or npm is None:
         pytest.fail("node and npm are required for the socket.io-client tests")
     if not (JS / "node_modules" / "socket.io-client").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=JS,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     return JS / "node_modules"
 
 
@@ -45,8 +50,9 @@ def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def play(url: str) -> dict[str, Any]:
-    done = subprocess.run(["node", "tictactoe.mjs", url], cwd=JS, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        ["node", "tictactoe.mjs", url], cwd=JS, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
@@ -65,8 +71,14 @@ def test_play_a_game_to_a_win(demo_url: str) -> None:
     assert out["acks"] == [{"ok": True, "error": None}] * 5
     assert out["occupied"] == {"ok": False, "error": "that cell is taken"}
     board = [["X", "O", ""], ["X", "O", ""], ["X", "", ""]]
-    assert out["lastMove"] == {"game_id": game_id, "x": 0, "y": 2, "mark": "X", "board": board,
-                               "turn": "O"}
+    assert out["lastMove"] == {
+        "game_id": game_id,
+        "x": 0,
+        "y": 2,
+        "mark": "X",
+        "board": board,
+        "turn": "O",
+    }
     assert out["won"] == {"game_id": game_id, "winner": "X", "board": board}
     assert out["afterWin"] == {"ok": False, "error": "the game is over"}
     assert out["unknownGame"] == {"ok": False, "error": "no game 999"}
@@ -74,13 +86,17 @@ def test_play_a_game_to_a_win(demo_url: str) -> None:
 
 def test_bad_input_gets_the_error_ack(demo_url: str) -> None:
     out = play(demo_url)
-    assert out["badMove"] == err("invalid_payload", "Expected `int` <= 2 - at `$.x`", "$.x",
-                                 "make_move")
-    assert out["badType"] == err("invalid_payload", "Expected `int`, got `str` - at `$.x`",
-                                 "$.x", "make_move")
-    assert out["extraField"] == err("invalid_payload", "Object contains unknown field `cheat`",
-                                    "$", "make_move")
+    assert out["badMove"] == err(
+        "invalid_payload", "Expected `int` <= 2 - at `$.x`", "$.x", "make_move"
+    )
+    assert out["badType"] == err(
+        "invalid_payload", "Expected `int`, got `str` - at `$.x`", "$.x", "make_move"
+    )
+    assert out["extraField"] == err(
+        "invalid_payload", "Object contains unknown field `cheat`", "$", "make_move"
+    )
     assert out["unknownEvent"] == err("unknown_event", "Unknown event `resign`", None, "resign")
-    assert out["errorEvent"] == err("invalid_payload", "Expected `int` >= 1 - at `$.game_id`",
-                                    "$.game_id", "make_move")
+    assert out["errorEvent"] == err(
+        "invalid_payload", "Expected `int` >= 1 - at `$.game_id`", "$.game_id", "make_move"
+    )
     assert out["stillConnected"] is True

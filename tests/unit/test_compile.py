@@ -36,19 +36,30 @@ def test_decode_errors_are_whole_and_structured() -> None:
         Api.point.request_codec.decode(({"x": -1},), "point", "/t")
     err = exc_info.value
     assert str(err) == "Invalid request for `point` on `/t`: Expected `int` >= 0 - at `$.x`"
-    assert (err.code, err.event, err.path, err.namespace) == ("invalid_payload", "point", "$.x",
-                                                              "/t")
-    assert err.reply() == {"error": {"code": "invalid_payload",
-                                     "message": "Expected `int` >= 0 - at `$.x`",
-                                     "path": "$.x", "event": "point"}}
+    assert (err.code, err.event, err.path, err.namespace) == (
+        "invalid_payload",
+        "point",
+        "$.x",
+        "/t",
+    )
+    assert err.reply() == {
+        "error": {
+            "code": "invalid_payload",
+            "message": "Expected `int` >= 0 - at `$.x`",
+            "path": "$.x",
+            "event": "point",
+        }
+    }
     with pytest.raises(PayloadError) as exc_info:
         Api.two.request_codec.decode(({"x": 1}, 2), "two", "/t")
     assert exc_info.value.path == "$[1]"
     assert exc_info.value.detail == "Expected `str`, got `int` - at `$[1]`"
     with pytest.raises(PayloadError) as exc_info:
         Api.two.request_codec.decode(({"x": 1}, "s", 3), "two", "/t")
-    assert (exc_info.value.code, exc_info.value.detail) == ("bad_arity",
-                                                            "Expected 2 arguments, got 3")
+    assert (exc_info.value.code, exc_info.value.detail) == (
+        "bad_arity",
+        "Expected 2 arguments, got 3",
+    )
 
 
 def test_payload_error_pickles() -> None:

@@ -63,8 +63,14 @@ def fails(body: dict[str, Any], message: str, **options: Any) -> None:
 
 
 def test_reserved_names() -> None:
-    for name in ["connect", "disconnect", "connect_error", "disconnecting", "newListener",
-                 "removeListener"]:
+    for name in [
+        "connect",
+        "disconnect",
+        "connect_error",
+        "disconnecting",
+        "newListener",
+        "removeListener",
+    ]:
         fails({"e": Event(name=name)}, f"Bad.e: `{name}` is reserved by Socket.IO")
     fails({"connect": Emit(int)}, "Bad.connect: `connect` is reserved by Socket.IO")
 
@@ -95,22 +101,27 @@ def test_emits_must_be_declared_here() -> None:
         {"e": Event(emits=[Other.elsewhere])},
         "Bad.e: emits entry <Emit Other.elsewhere 'elsewhere'> is not an Emit declared in Bad",
     )
-    fails({"e": Event(emits=["nope"])},  # type: ignore[list-item]
-          "Bad.e: emits entry 'nope' is not an Emit declared in Bad")
+    fails(
+        {"e": Event(emits=["nope"])},  # type: ignore[list-item]
+        "Bad.e: emits entry 'nope' is not an Emit declared in Bad",
+    )
 
 
 def test_unsupported_type() -> None:
     class NotSerialisable:
         pass
 
-    with pytest.raises(RegistryError, match=r"^Bad.e request: unsupported type: type <class "
-                                              r"'.*NotSerialisable'> is not supported$"):
+    with pytest.raises(
+        RegistryError,
+        match=r"^Bad.e request: unsupported type: type <class "
+        r"'.*NotSerialisable'> is not supported$",
+    ):
         type("Bad", (EventRegistry,), {"e": Event(request=NotSerialisable)})
 
 
 def test_unresolvable_forward_reference() -> None:
     class Late(msgspec.Struct):
-        other: "Missing"  # type: ignore[name-defined]  # noqa: F821
+        other: Missing  # type: ignore[name-defined]  # noqa: F821
 
     with pytest.raises(RegistryError, match=r"^Bad.e ack: unsupported type: "):
         type("Bad", (EventRegistry,), {"e": Event(ack=Late)})
@@ -194,9 +205,22 @@ class Dog(msgspec.Struct, tag=True):
 
 @pytest.mark.parametrize(
     "tp",
-    [Move, DC, TD, AT, Color, Literal["a", "b"], Cat | Dog, list[Move], dict[str, int],
-     tuple[int, str], bytes, datetime.datetime, Annotated[str, msgspec.Meta(max_length=3)],
-     int | None],
+    [
+        Move,
+        DC,
+        TD,
+        AT,
+        Color,
+        Literal["a", "b"],
+        Cat | Dog,
+        list[Move],
+        dict[str, int],
+        tuple[int, str],
+        bytes,
+        datetime.datetime,
+        Annotated[str, msgspec.Meta(max_length=3)],
+        int | None,
+    ],
 )
 def test_supported_types(tp: Any) -> None:
     type("Ok", (EventRegistry,), {"e": Event(request=tp, ack=tp), "m": Emit(tp, ack=tp)})
@@ -205,6 +229,6 @@ def test_supported_types(tp: Any) -> None:
 def test_future_annotations_in_user_module() -> None:
     from tests.unit import future_types
 
-    assert future_types.Api.move.request_codec.decode(
-        ({"to": {"x": 1}},), "move", "/"
-    ) == (future_types.Jump(to=future_types.Spot(x=1)),)
+    assert future_types.Api.move.request_codec.decode(({"to": {"x": 1}},), "move", "/") == (
+        future_types.Jump(to=future_types.Spot(x=1)),
+    )

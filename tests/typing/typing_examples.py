@@ -1,0 +1,70 @@
+"""Type-checked, never run: what strict mypy must accept (see tests/unit/test_typing.py).
+
+A ``# R:`` comment is the type mypy must reveal on the next line."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+from typing_extensions import assert_type, reveal_type
+
+from sioschema import Emit, Event, EventRegistry, PayloadError
+from sioschema.flask import SocketIO
+from sioschema.socketio import AsyncServer, Server
+
+
+class Move(msgspec.Struct):
+    x: int
+
+
+class Moved(msgspec.Struct):
+    x: int
+
+
+class Api(EventRegistry):
+    moved = Emit(Moved)
+    asked = Emit(Move, ack=int)
+    move = Event(request=Move, ack=Moved, emits=[moved])
+
+
+def sync_server(sio: Server) -> None:
+    @sio.on(Api.move)
+    def move(sid: str, m: Move) -> Moved:
+        sio.emit(Api.moved, Moved(x=m.x), to=sid)
+        return Moved(x=m.x)
+
+    # R: def (sid: str, m: tests.typing.typing_examples.Move) -> tests.typing.typing_examples.Moved
+    reveal_type(move)
+    sio.emit("free-form", {"any": 1})
+    reply = sio.call(Api.asked, Move(x=1), to="sid")
+    assert_type(Api.moved, Emit[Moved, Any])
+    _ = reply
+
+
+async def async_server(sio: AsyncServer) -> None:
+    @sio.on(Api.move)
+    async def move(sid: str, m: Move) -> Moved:
+        await sio.emit(Api.moved, Moved(x=m.x), to=sid)
+        return Moved(x=m.x)
+
+    # R: def (sid: str, m: tests.typing.typing_examples.Move) -> typing.Coroutine[Any, Any, tests.typing.typing_examples.Moved]
+    reveal_type(move)
+
+
+def flask_server(socketio: SocketIO) -> None:
+    @socketio.on(Api.move)
+    def move(m: Move) -> Moved:
+        socketio.emit(Api.moved, Moved(x=m.x), to="room")
+        return Moved(x=m.x)
+
+    # R: def (m: tests.typing.typing_examples.Move) -> tests.typing.typing_examples.Moved
+    reveal_type(move)
+
+
+def errors(err: PayloadError) -> None:
+    assert_type(
+        err.code,
+        Literal["invalid_payload", "bad_arity", "unknown_event", "internal_error", "invalid_ack"],
+    )
+    assert_type(err.path, str | None)
