@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
-mypy_api = pytest.importorskip("mypy.api", reason="mypy is part of the test dependencies")
+import mypy.api as mypy_api
 
 TYPING = Path(__file__).parents[1] / "typing"
 
