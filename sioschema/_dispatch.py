@@ -22,8 +22,6 @@ ErrorHook = Callable[[PayloadError, str], Any]
 
 logger = logging.getLogger("sioschema")
 
-_LOG_LIMIT = 300
-
 
 class Dispatcher:
     """Knows the bound registries and turns every failure into one error reply."""
@@ -88,8 +86,8 @@ class Dispatcher:
     def reject(self, error: PayloadError, sid: str) -> Any:
         """Log a rejected message and return the reply the client receives.
 
-        One line per message: WARNING for a bad request (never the payload itself),
-        ERROR with the cause for a failure of the server's own code.
+        One line per message: WARNING for a bad request (its code and path, never a
+        value from the payload), ERROR with the cause for a failure of the server's code.
         """
         if error.code == "internal_error":
             self.logger.error(
@@ -99,7 +97,15 @@ class Dispatcher:
                 exc_info=error.__cause__,
             )
         else:
-            self.logger.warning("sioschema: rejected from %s: %.*s", sid, _LOG_LIMIT, error)
+            # code and path only: msgspec's message may quote the client's values
+            self.logger.warning(
+                "sioschema: rejected %.100r from %s on %s: %s at %s",
+                error.event,
+                sid,
+                error.namespace,
+                error.code,
+                error.path,
+            )
         hook = self.on_payload_error
         if hook is not None:
             try:
@@ -146,7 +152,12 @@ class Dispatcher:
                 typed = codec.decode(args, name, namespace)
             except PayloadError as exc:
                 exc.code = "invalid_ack"
-                self.logger.warning("sioschema: dropped a client ack: %.*s", _LOG_LIMIT, exc)
+                self.logger.warning(
+                    "sioschema: dropped an invalid ack for %r from a client: %s at %s",
+                    name,
+                    exc.code,
+                    exc.path,
+                )
                 return None
             return callback(*typed)
 

@@ -307,15 +307,14 @@ async def test_rejection_logs_one_warning_without_payload(
     conn: Conn, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level("WARNING", logger="sioschema")
-    await conn.call("echo_point", {"x": "SECRET-VALUE", "y": 1})
+    await conn.call("color", "SECRET-VALUE")
     records = [r for r in caplog.records if r.name == "sioschema"]
     assert len(records) == 1
     assert records[0].levelname == "WARNING"
     assert "SECRET-VALUE" not in records[0].getMessage()
-    assert (
-        records[0]
-        .getMessage()
-        .endswith("Invalid request for `echo_point` on `/`: Expected `int`, got `str` - at `$.x`")
+    sid = conn.client.get_sid("/")
+    assert records[0].getMessage() == (
+        f"sioschema: rejected 'color' from {sid} on /: invalid_payload at $"
     )
 
 
