@@ -91,7 +91,7 @@ class Dispatcher:
         """
         if error.code == "internal_error":
             self.logger.error(
-                "sioschema: `%.100s` on `%s` failed in the server",
+                "`%.100s` on `%s` failed in the server",
                 error.event,
                 error.namespace,
                 exc_info=error.__cause__,
@@ -99,7 +99,7 @@ class Dispatcher:
         else:
             # code and path only: msgspec's message may quote the client's values
             self.logger.warning(
-                "sioschema: rejected %.100r from %s on %s: %s at %s",
+                "rejected %.100r from %s on %s: %s at %s",
                 error.event,
                 sid,
                 error.namespace,
@@ -111,7 +111,7 @@ class Dispatcher:
             try:
                 replaced = hook(error, sid)
             except Exception:
-                self.logger.exception("sioschema: on_payload_error hook raised")
+                self.logger.exception("on_payload_error hook raised")
             else:
                 if replaced is not None:
                     return replaced
@@ -153,7 +153,7 @@ class Dispatcher:
             except PayloadError as exc:
                 exc.code = "invalid_ack"
                 self.logger.warning(
-                    "sioschema: dropped an invalid ack for %r from a client: %s at %s",
+                    "dropped an invalid ack for %r from a client: %s at %s",
                     name,
                     exc.code,
                     exc.path,

@@ -305,9 +305,7 @@ def test_rejection_logs_one_warning_without_payload(
     assert records[0].levelname == "WARNING"
     assert "SECRET-VALUE" not in records[0].getMessage()
     sid = conn.client.get_sid("/")
-    assert records[0].getMessage() == (
-        f"sioschema: rejected 'color' from {sid} on /: invalid_payload at $"
-    )
+    assert records[0].getMessage() == (f"rejected 'color' from {sid} on /: invalid_payload at $")
 
 
 def test_bad_client_does_not_disturb_others(server: Running) -> None:
