@@ -28,8 +28,6 @@ class _ServerMixin:
     """What both servers share; no I/O here (python-socketio's ``base_server`` idea)."""
 
     _sioschema: Dispatcher
-    handlers: dict[str, dict[str, Any]]
-    namespace_handlers: dict[str, Any]
     packet_class: Any
 
     def _sioschema_bind(
@@ -89,7 +87,10 @@ class _ServerMixin:
     def _sioschema_ack(self, event: Event | None, value: Any, namespace: str) -> list[Any]:
         """The ACK packet data for a handler's return value (checked when declared)."""
         if event is not None:
-            value = self._sioschema.encode_ack(event, value, namespace)
+            data = self._sioschema.encode_ack(event, value, namespace)
+            arity = event.ack_codec.arity
+            # by the declared arity, so a declared `None` value is sent as null
+            return [data] if arity == 1 else list(data) if arity else []
         # python-socketio's packing: None is no value, a tuple is several values
         if value is None:
             return []

@@ -17,6 +17,7 @@ import socketio
 
 from sioschema import PayloadError, SioSchemaError
 from tests import apps
+from tests.adapters.cases import BAD_ARITY, INVALID_PAYLOADS, error
 from tests.conftest import Running
 
 NAMESPACES = ["/", "/lax", "/rooms", "/plain"]
@@ -81,10 +82,6 @@ def conn(server: Running) -> Iterator[Conn]:
     c = Conn(server.url)
     yield c
     c.close()
-
-
-def error(code: str, message: str, path: str | None, event: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "path": path, "event": event}}
 
 
 # -- valid requests: typed handlers, validated acks ----------------------------------------
@@ -165,68 +162,7 @@ def test_lax_registry_coerces(conn: Conn) -> None:
 # -- invalid requests: the pinned error ack, handler never runs -----------------------------
 
 
-@pytest.mark.parametrize(
-    ("event", "data", "reply"),
-    [
-        (
-            "echo_point",
-            {"x": "1", "y": 2},
-            error("invalid_payload", "Expected `int`, got `str` - at `$.x`", "$.x", "echo_point"),
-        ),
-        (
-            "echo_point",
-            {"x": True, "y": 2},
-            error("invalid_payload", "Expected `int`, got `bool` - at `$.x`", "$.x", "echo_point"),
-        ),
-        (
-            "echo_point",
-            {"x": 101, "y": 2},
-            error("invalid_payload", "Expected `int` <= 100 - at `$.x`", "$.x", "echo_point"),
-        ),
-        (
-            "echo_point",
-            {"x": 1},
-            error("invalid_payload", "Object missing required field `y`", "$", "echo_point"),
-        ),
-        (
-            "echo_point",
-            {"x": 1, "y": 2, "z": 3},
-            error("invalid_payload", "Object contains unknown field `z`", "$", "echo_point"),
-        ),
-        (
-            "echo_point",
-            [1, 2],
-            error("invalid_payload", "Expected `object`, got `array`", "$", "echo_point"),
-        ),
-        (
-            "pair",
-            ({"x": 1, "y": 1}, "ten"),
-            error("invalid_payload", "Expected `int`, got `str` - at `$[1]`", "$[1]", "pair"),
-        ),
-        (
-            "chat:say",
-            {"room": "r", "text": ""},
-            error(
-                "invalid_payload",
-                "Expected `str` of length >= 1 - at `$.text`",
-                "$.text",
-                "chat:say",
-            ),
-        ),
-        (
-            "area",
-            {"type": "triangle"},
-            error("invalid_payload", "Invalid value 'triangle' - at `$.type`", "$.type", "area"),
-        ),
-        ("color", "green", error("invalid_payload", "Invalid enum value 'green'", "$", "color")),
-        ("mode", "medium", error("invalid_payload", "Invalid enum value 'medium'", "$", "mode")),
-        (
-            "later",
-            "yesterday",
-            error("invalid_payload", "Invalid RFC3339 encoded datetime", "$", "later"),
-        ),
-    ],
-)
+@pytest.mark.parametrize(("event", "data", "reply"), INVALID_PAYLOADS)
 def test_invalid_payload(
     server: Running, conn: Conn, event: str, data: Any, reply: dict[str, Any]
 ) -> None:
@@ -234,15 +170,7 @@ def test_invalid_payload(
     assert server.recorder.calls == []
 
 
-@pytest.mark.parametrize(
-    ("event", "data", "message"),
-    [
-        ("echo_point", None, "Expected 1 argument, got 0"),
-        ("echo_point", ({"x": 1, "y": 1}, 2), "Expected 1 argument, got 2"),
-        ("pair", {"x": 1, "y": 1}, "Expected 2 arguments, got 1"),
-        ("no_args", 1, "Expected no arguments, got 1"),
-    ],
-)
+@pytest.mark.parametrize(("event", "data", "message"), BAD_ARITY)
 def test_bad_arity(server: Running, conn: Conn, event: str, data: Any, message: str) -> None:
     assert conn.call(event, data) == error("bad_arity", message, "$", event)
     assert server.recorder.calls == []
