@@ -206,7 +206,8 @@ def flask_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
 
     def run_ctx(ctx: Ctx, asked_to: str) -> None:
         for event, data, kwargs in ctx.emits:
-            sio.emit(event, data, **kwargs)
+            # Flask-SocketIO's module-level emit, in handler context: validated too
+            flask_socketio.emit(event, data, **kwargs)
         for event, data in ctx.calls:
             try:
                 recorder.asked.append(sio.call(event, data, to=asked_to, timeout=5))
