@@ -38,15 +38,26 @@ class ArgsCodec:
     tuple for several).
     """
 
-    __slots__ = ("_classes", "_struct", "arity", "kind", "strict", "types")
+    __slots__ = ("_classes", "_code", "_struct", "arity", "kind", "strict", "types")
 
     types: tuple[Any, ...]
     arity: int
     kind: str
     strict: bool
 
-    def __init__(self, types: tuple[Any, ...], *, strict: bool, kind: str, label: str) -> None:
+    def __init__(
+        self,
+        types: tuple[Any, ...],
+        *,
+        strict: bool,
+        kind: str,
+        label: str,
+        code: ErrorCode | None = None,
+    ) -> None:
+        """``code``, when given, replaces the code of every ``decode`` failure (a client's
+        ack to a server emit is ``invalid_ack`` whatever is wrong with it)."""
         self.types = types
+        self._code = code
         self.arity = len(types)
         self.kind = kind
         self.strict = strict
@@ -71,7 +82,11 @@ class ArgsCodec:
         return PayloadError(code, event, detail, path=path, namespace=namespace, kind=self.kind)
 
     def _validation_error(
-        self, exc: msgspec.ValidationError, event: str, namespace: str
+        self,
+        exc: msgspec.ValidationError,
+        event: str,
+        namespace: str,
+        code: ErrorCode = "invalid_payload",
     ) -> PayloadError:
         # msgspec reports ``<what> - at `<path>```; its paths index our wrapper array.
         # A single argument is reported from ``$`` as if it were the whole payload.
@@ -81,7 +96,7 @@ class ArgsCodec:
         if self.arity == 1:
             path = _INDEX.sub("$", path, count=1)
         detail = f"{head}{_AT}{path}`" if path != "$" else head
-        return self._error("invalid_payload", detail, event, namespace, path)
+        return self._error(code, detail, event, namespace, path)
 
     def decode(
         self, args: tuple[Any, ...] | list[Any], event: str, namespace: str
@@ -89,14 +104,15 @@ class ArgsCodec:
         """Validate received arguments and return them as typed objects."""
         if len(args) != self.arity:
             detail = f"Expected {_plural(self.arity)}, got {len(args)}"
-            error = self._error("bad_arity", detail, event, namespace, "$")
+            error = self._error(self._code or "bad_arity", detail, event, namespace, "$")
             raise error
         if not self.arity:
             return ()
         try:
             obj = msgspec.convert(args, self._struct, strict=self.strict)
         except msgspec.ValidationError as exc:
-            raise self._validation_error(exc, event, namespace) from None
+            code = self._code or "invalid_payload"
+            raise self._validation_error(exc, event, namespace, code) from None
         return msgspec.structs.astuple(obj)
 
     def encode(self, value: Any, event: str, namespace: str) -> Any:

@@ -151,7 +151,6 @@ class Dispatcher:
             try:
                 typed = codec.decode(args, name, namespace)
             except PayloadError as exc:
-                exc.code = "invalid_ack"
                 self.logger.warning(
                     "dropped an invalid ack for %r from a client: %s at %s",
                     name,
@@ -165,13 +164,8 @@ class Dispatcher:
 
     def decode_call_ack(self, declared: Emit[Any, Any] | None, namespace: str, args: Any) -> Any:
         """``call()``: check the client's ack and return it as python-socketio would."""
-        codec = declared.ack_codec if declared is not None else None
-        if declared is not None and codec is not None:
-            try:
-                args = codec.decode(args, declared.name, namespace)
-            except PayloadError as exc:
-                exc.code = "invalid_ack"
-                raise
+        if declared is not None and declared.ack_codec is not None:
+            args = declared.ack_codec.decode(args, declared.name, namespace)
         if len(args) > 1:
             return args
         return args[0] if args else None

@@ -285,7 +285,7 @@ class EventRegistry:
             )
             if emit.ack is not None:
                 emit.ack_codec = ArgsCodec(
-                    emit.ack, strict=strict, kind="ack", label=f"{where} ack"
+                    emit.ack, strict=strict, kind="ack", label=f"{where} ack", code="invalid_ack"
                 )
 
         cls.__sioschema_info__ = RegistryInfo(
