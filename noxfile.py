@@ -8,14 +8,14 @@ nox.options.sessions = ["tests", "lint", "typing"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-E2E_JS = "tests/e2e/js"
+NODE_TESTS = "tests/js"
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole suite: unit, adapters over real sockets, node socket.io-client."""
     session.install("-e", ".[flask,yaml]", *nox.project.dependency_groups(PYPROJECT, "test"))
-    with session.chdir(E2E_JS):
+    with session.chdir(NODE_TESTS):
         session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
     session.run("pytest", *session.posargs)
 

@@ -10,8 +10,11 @@ This module knows types and msgspec only: no server, no document.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import Any, Final
+import typing
+from collections.abc import Iterator
+from typing import Annotated, Any, Final
 
 import msgspec
 
@@ -75,6 +78,41 @@ class ArgsCodec:
             reason = str(exc).strip().splitlines()[-1]
             msg = f"{label}: unsupported type: {reason}"
             raise RegistryError(msg) from exc
+        for annotated, example in _meta_examples(types):
+            try:
+                msgspec.json.decode(msgspec.json.encode(example), type=annotated)
+            except (msgspec.ValidationError, TypeError) as exc:
+                msg = f"{label}: example {example!r} of `{_type_repr(annotated)}` is invalid: {exc}"
+                raise RegistryError(msg) from None
+
+    def check_example(self, example: Any, label: str) -> Any:
+        """Check one example of the whole argument list; return its JSON form.
+
+        One argument: the example is its value; several: a tuple or list of values;
+        none: ``None``. The check goes through JSON, as a real message would.
+        """
+        if self.arity == 1:
+            values: Any = (example,)
+        elif self.arity == 0:
+            values = () if example is None else (example,)
+        else:
+            values = example
+        try:
+            data = msgspec.to_builtins(values)
+            if isinstance(data, tuple):
+                data = list(data)
+            if not isinstance(data, list) or len(data) != self.arity:
+                got = len(data) if isinstance(data, list) else 1
+                msg = f"Expected {_plural(self.arity)}, got {got}"
+                raise msgspec.ValidationError(msg)
+            msgspec.json.decode(msgspec.json.encode(data), type=self._struct)
+        except (msgspec.ValidationError, TypeError) as exc:
+            text = str(exc)
+            if self.arity == 1:
+                text = text.replace("`$[0]", "`$")
+            msg = f"{label}: example {example!r} is invalid: {text}"
+            raise RegistryError(msg) from None
+        return data[0] if self.arity == 1 else (data or None)
 
     def _error(
         self, code: ErrorCode, detail: str, event: str, namespace: str, path: str | None
@@ -147,3 +185,46 @@ class ArgsCodec:
             # type does not declare never leave the process.
             data = msgspec.to_builtins(obj)
         return data[0] if arity == 1 else tuple(data)
+
+
+def _type_repr(tp: Any) -> str:
+    if typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def _field_types(tp: Any) -> list[Any]:
+    """The declared field types of a class msgspec converts field by field."""
+    if isinstance(tp, type):
+        if issubclass(tp, msgspec.Struct):
+            return [f.type for f in msgspec.structs.fields(tp)]
+        if dataclasses.is_dataclass(tp) or hasattr(tp, "__attrs_attrs__") or (
+            issubclass(tp, dict) and hasattr(tp, "__annotations__")
+        ):
+            try:
+                return list(typing.get_type_hints(tp, include_extras=True).values())
+            except Exception:  # unresolvable hints were already reported by msgspec
+                return []
+    return []
+
+
+def _meta_examples(types: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
+    """Every ``msgspec.Meta(examples=...)`` reachable from ``types``, with its type."""
+    seen: set[int] = set()
+    stack = list(types)
+    while stack:
+        tp = stack.pop()
+        if id(tp) in seen:
+            continue
+        seen.add(id(tp))
+        args = typing.get_args(tp)
+        if typing.get_origin(tp) is Annotated:
+            for meta in tp.__metadata__:
+                if isinstance(meta, msgspec.Meta) and meta.examples:
+                    for example in meta.examples:
+                        yield tp, example
+            stack.append(args[0])
+            continue
+        stack.extend(a for a in args if not isinstance(a, typing.TypeVar))
+        origin = typing.get_origin(tp)
+        stack.extend(_field_types(origin if isinstance(origin, type) else tp))

@@ -52,12 +52,17 @@ def _as_types(value: Any) -> tuple[Any, ...]:
 class _Declared:
     """What ``Event`` and ``Emit`` share: a name, an owner and a description."""
 
-    __slots__ = ("_attr", "_name", "description", "registry")
+    __slots__ = ("_attr", "_examples", "_name", "description", "examples", "registry")
 
-    def __init__(self, name: str | None, description: str | None) -> None:
+    def __init__(
+        self, name: str | None, description: str | None, examples: Sequence[Any]
+    ) -> None:
         self._name = name
         self._attr: str | None = None
         self.description = description
+        self._examples = tuple(examples)
+        self.examples: tuple[Any, ...] = ()
+        """The examples in their JSON form, checked when the registry was created."""
         self.registry: type[EventRegistry] | None = None
 
     def __set_name__(self, owner: type, attr: str) -> None:
@@ -94,6 +99,8 @@ class Emit(_Declared, Generic[P, A]):
         (a tuple of types for several values, ``None`` for an empty ack).
     :param name: the event name when it is not the attribute name.
     :param description: documentation (defaults to nothing).
+    :param examples: example payloads (a tuple of values for several arguments),
+        checked against ``payload`` when the registry is created.
     """
 
     __slots__ = ("_ack_types", "_payload_types", "ack_codec", "payload_codec")
@@ -106,6 +113,7 @@ class Emit(_Declared, Generic[P, A]):
         ack: Any = NOT_SET,
         name: str | None = None,
         description: str | None = None,
+        examples: Sequence[Any] = (),
     ) -> None: ...
 
     @overload
@@ -116,6 +124,7 @@ class Emit(_Declared, Generic[P, A]):
         ack: Any = NOT_SET,
         name: str | None = None,
         description: str | None = None,
+        examples: Sequence[Any] = (),
     ) -> None: ...
 
     def __init__(
@@ -125,8 +134,9 @@ class Emit(_Declared, Generic[P, A]):
         ack: Any = NOT_SET,
         name: str | None = None,
         description: str | None = None,
+        examples: Sequence[Any] = (),
     ) -> None:
-        super().__init__(name, description)
+        super().__init__(name, description, examples)
         self._payload_types = _as_types(payload)
         self._ack_types = None if ack is NOT_SET else _as_types(ack)
         self.payload_codec: ArgsCodec
@@ -157,6 +167,8 @@ class Event(_Declared):
         this event may send.
     :param name: the event name when it is not the attribute name.
     :param description: documentation (defaults to nothing).
+    :param examples: example requests (a tuple of values for several arguments),
+        checked against ``request`` when the registry is created.
     """
 
     __slots__ = ("_ack_types", "_request_types", "ack_codec", "emits", "request_codec")
@@ -169,8 +181,9 @@ class Event(_Declared):
         emits: Sequence[Emit[Any, Any]] = (),
         name: str | None = None,
         description: str | None = None,
+        examples: Sequence[Any] = (),
     ) -> None:
-        super().__init__(name, description)
+        super().__init__(name, description, examples)
         self._request_types = _as_types(request)
         self._ack_types = _as_types(ack)
         self.emits: tuple[Emit[Any, Any], ...] = tuple(emits)
@@ -278,10 +291,16 @@ class EventRegistry:
                 event.request, strict=strict, kind="request", label=f"{where} request"
             )
             event.ack_codec = ArgsCodec(event.ack, strict=True, kind="ack", label=f"{where} ack")
+            event.examples = tuple(
+                event.request_codec.check_example(e, f"{where} request") for e in event._examples
+            )
         for emit in emits.values():
             where = f"{qual}.{emit._attr}"
             emit.payload_codec = ArgsCodec(
                 emit.payload, strict=True, kind="emit", label=f"{where} payload"
+            )
+            emit.examples = tuple(
+                emit.payload_codec.check_example(e, f"{where} payload") for e in emit._examples
             )
             if emit.ack is not None:
                 emit.ack_codec = ArgsCodec(

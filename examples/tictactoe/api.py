@@ -63,7 +63,27 @@ class GameDrawn(msgspec.Struct):
     board: Board
 
 
-class TicTacToe(EventRegistry, title="Tic-Tac-Toe API", version="1.0.0"):
+class TicTacToe(
+    EventRegistry,
+    title="Tic-Tac-Toe API",
+    version="1.0.0",
+    id="urn:example:sioschema:tictactoe",
+    servers={
+        "local": {
+            "host": "localhost:5000",
+            "pathname": "/socket.io",
+            "protocol": "ws",
+            "description": "The demo server: python -m examples.tictactoe",
+        }
+    },
+    contact={
+        "name": "sioschema",
+        "url": "https://pypi.org/project/sioschema/",
+        "email": "maintainers@example.org",
+    },
+    license={"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    tags=[{"name": "game", "description": "Two-player tic-tac-toe games."}],
+):
     """Tic-Tac-Toe game API.
 
     The creator of a game plays X; the first other client to move plays O.
@@ -84,4 +104,5 @@ class TicTacToe(EventRegistry, title="Tic-Tac-Toe API", version="1.0.0"):
         ack=MakeMoveAck,
         emits=[move_made, game_won, game_drawn],
         description="Play a move in a game.",
+        examples=[MakeMove(game_id=1, x=1, y=1)],
     )

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.node import node_modules, run_node
 from tests.servers import serve_asgi, serve_wsgi
-
-JS = Path(__file__).parent / "js"
-
-
-def node_modules() -> Path:
-    """Install the npm packages the first time (``npm ci`` from the lock file)."""
-    npm = shutil.which("npm")
-    if shutil.which("node") is None or npm is None:
-        pytest.fail("node and npm are required for the socket.io-client tests")
-    if not (JS / "node_modules" / "socket.io-client").is_dir():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=JS,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return JS / "node_modules"
 
 
 @pytest.fixture(scope="module", params=["flask", "asgi"])
@@ -50,11 +29,8 @@ def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def play(url: str) -> dict[str, Any]:
-    done = subprocess.run(
-        ["node", "tictactoe.mjs", url], cwd=JS, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    out: dict[str, Any] = run_node("tictactoe.mjs", url)
+    return out
 
 
 def err(code: str, message: str, path: str | None, event: str) -> dict[str, Any]:

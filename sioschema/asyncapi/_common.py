@@ -1,0 +1,65 @@
+"""Pieces both document versions lay out the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._spec import Message
+
+__all__ = ["ENGINEIO_QUERY", "info_fields", "message_fields", "server_url", "server_v3"]
+
+ENGINEIO_QUERY: dict[str, Any] = {
+    "type": "object",
+    "description": "Engine.IO handshake parameters, sent by every Socket.IO client.",
+    "properties": {
+        "EIO": {"type": "string", "const": "4", "description": "Engine.IO protocol version."},
+        "transport": {"type": "string", "enum": ["websocket", "polling"]},
+    },
+}
+
+
+def info_fields(title: str, version: str, description: str | None) -> dict[str, Any]:
+    info: dict[str, Any] = {"title": title, "version": version}
+    if description:
+        info["description"] = description
+    return info
+
+
+def message_fields(message: Message) -> dict[str, Any]:
+    """The fields of a Message Object that 2.6.0 and 3.x share."""
+    name = message.event if message.kind in ("request", "emit", "error_event") else message.key
+    out: dict[str, Any] = {"name": name, "title": message.title}
+    if message.description:
+        out["description"] = message.description
+    if message.payload is not None:
+        out["payload"] = message.payload
+    if message.examples:
+        out["examples"] = [{"payload": example} for example in message.examples]
+    out["x-socketio-args"] = message.arity
+    return out
+
+
+def server_v3(server: Mapping[str, Any]) -> dict[str, Any]:
+    """A server in 3.x form (``host`` + ``pathname``), also from a 2.x ``url``."""
+    out = dict(server)
+    url = out.pop("url", None)
+    if url is not None:
+        parts = urlsplit(url if "://" in url else f"//{url}")
+        out.setdefault("host", parts.netloc)
+        if parts.path:
+            out.setdefault("pathname", parts.path)
+        if parts.scheme:
+            out.setdefault("protocol", parts.scheme)
+    return out
+
+
+def server_url(server: Mapping[str, Any]) -> dict[str, Any]:
+    """A server in 2.x form (``url``), also from 3.x ``host`` + ``pathname``."""
+    out = dict(server)
+    if "url" not in out:
+        out["url"] = f"{out.pop('host', '')}{out.pop('pathname', '')}"
+    out.pop("host", None)
+    out.pop("pathname", None)
+    return out

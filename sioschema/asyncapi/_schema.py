@@ -1,0 +1,111 @@
+"""JSON Schema for the document: msgspec's output, in the dialect AsyncAPI reads.
+
+msgspec writes JSON Schema 2020-12. The AsyncAPI Schema Object (2.x and 3.x) is a
+superset of draft-07, so three things are rewritten, nothing else is generated here:
+
+- tuples: ``prefixItems`` + ``items`` become ``items: [...]`` + ``additionalItems``;
+- ``discriminator``: an OpenAPI object in msgspec, the property name (a string) in AsyncAPI;
+- component keys: sanitised to ``^[\\w\\d.\\-_]+$`` and kept unique, with every ``$ref``
+  following the new key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+
+__all__ = ["REF", "Schemas", "unique_key"]
+
+REF = "#/components/schemas/"
+_UNSAFE = re.compile(r"[^\w.\-]")
+
+
+def unique_key(name: str, taken: set[str]) -> str:
+    """``name`` made safe for a component key and not yet in ``taken`` (then taken)."""
+    base = _UNSAFE.sub("_", name) or "_"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    taken.add(key)
+    return key
+
+
+class Schemas:
+    """The schemas of a set of types, generated together so names never collide.
+
+    msgspec already names two classes called ``Point`` from different modules apart
+    (``a.Point``, ``b.Point``); keys are then sanitised (``<locals>`` in a nested class's
+    name is not a valid key) and every reference is rewritten to match.
+    """
+
+    def __init__(self, types: Iterable[Any]) -> None:
+        self._types = list(dict.fromkeys(types))
+        schemas, components = msgspec.json.schema_components(
+            self._types, ref_template=REF + "{name}"
+        )
+        taken: set[str] = set()
+        renames = {name: unique_key(name, taken) for name in sorted(components)}
+        self._by_type = {
+            tp: _draft07(schema, renames)
+            for tp, schema in zip(self._types, schemas, strict=True)
+        }
+        self.components: dict[str, Any] = {
+            renames[name]: _draft07(components[name], renames) for name in sorted(components)
+        }
+
+    def of(self, tp: Any) -> dict[str, Any]:
+        """The schema of one type (often a ``$ref`` into :attr:`components`)."""
+        return dict(self._by_type[tp])
+
+    def args(self, types: tuple[Any, ...]) -> dict[str, Any] | None:
+        """The payload schema of an argument list: ``None`` for no argument, the
+        argument's schema for one, a fixed-length array (a tuple) for several."""
+        if not types:
+            return None
+        if len(types) == 1:
+            return self.of(types[0])
+        return {
+            "type": "array",
+            "items": [self.of(t) for t in types],
+            "additionalItems": False,
+            "minItems": len(types),
+            "maxItems": len(types),
+        }
+
+
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
+_SCHEMA_LISTS = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})
+_SCHEMA_ONE = frozenset(
+    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+)
+
+
+def _draft07(schema: Any, renames: dict[str, str]) -> Any:
+    """Rewrite one schema; values such as ``examples``, ``default`` or ``enum`` are data
+    and are copied untouched."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS:
+            out[key] = {name: _draft07(sub, renames) for name, sub in value.items()}
+        elif key in _SCHEMA_LISTS:
+            out[key] = [_draft07(sub, renames) for sub in value]
+        elif key in _SCHEMA_ONE:
+            out[key] = _draft07(value, renames)
+        elif key == "$ref" and isinstance(value, str) and value.startswith(REF):
+            out[key] = REF + renames[value[len(REF) :]]
+        else:
+            out[key] = value
+    if "prefixItems" in out:
+        rest = out.pop("items", True)
+        out["items"] = out.pop("prefixItems")
+        out["additionalItems"] = rest
+    discriminator = out.get("discriminator")
+    if isinstance(discriminator, dict):
+        out["discriminator"] = discriminator["propertyName"]
+    return out

@@ -1,0 +1,46 @@
+"""The npm packages the suite drives under node (``tests/js``, installed from its lock file)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+JS = Path(__file__).parent / "js"
+
+
+def node_modules() -> Path:
+    """Install the npm packages the first time (``npm ci`` from the lock file)."""
+    npm = shutil.which("npm")
+    if shutil.which("node") is None or npm is None:
+        pytest.fail("node and npm are required for the node-driven tests")
+    if not (JS / "node_modules" / ".package-lock.json").is_file():
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=JS,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return JS / "node_modules"
+
+
+def run_node(script: str, *args: str, timeout: float = 60) -> Any:
+    """Run ``tests/js/<script>`` and return the JSON it prints on its last line."""
+    node_modules()
+    node = shutil.which("node")
+    assert node is not None
+    done = subprocess.run(
+        [node, str(JS / script), *args],
+        cwd=JS,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"node {script} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
