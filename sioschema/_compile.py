@@ -198,8 +198,10 @@ def _field_types(tp: Any) -> list[Any]:
     if isinstance(tp, type):
         if issubclass(tp, msgspec.Struct):
             return [f.type for f in msgspec.structs.fields(tp)]
-        if dataclasses.is_dataclass(tp) or hasattr(tp, "__attrs_attrs__") or (
-            issubclass(tp, dict) and hasattr(tp, "__annotations__")
+        if (
+            dataclasses.is_dataclass(tp)
+            or hasattr(tp, "__attrs_attrs__")
+            or (issubclass(tp, dict) and hasattr(tp, "__annotations__"))
         ):
             try:
                 return list(typing.get_type_hints(tp, include_extras=True).values())

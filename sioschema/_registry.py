@@ -54,9 +54,7 @@ class _Declared:
 
     __slots__ = ("_attr", "_examples", "_name", "description", "examples", "registry")
 
-    def __init__(
-        self, name: str | None, description: str | None, examples: Sequence[Any]
-    ) -> None:
+    def __init__(self, name: str | None, description: str | None, examples: Sequence[Any]) -> None:
         self._name = name
         self._attr: str | None = None
         self.description = description

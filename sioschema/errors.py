@@ -39,6 +39,9 @@ ErrorCode = Literal[
 
 
 class ErrorBody(TypedDict):
+    """What went wrong: a stable ``code``, a readable ``message``, the JSON ``path`` of the
+    offending value (``null`` when the whole message is at fault) and the ``event``."""
+
     code: ErrorCode
     message: str
     path: str | None
@@ -46,6 +49,8 @@ class ErrorBody(TypedDict):
 
 
 class ErrorReply(TypedDict):
+    """The error ack (or error event) sioschema sends for a rejected message."""
+
     error: ErrorBody
 
 

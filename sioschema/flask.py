@@ -16,11 +16,14 @@ Handlers receive the validated, typed request (no ``sid``: Flask-SocketIO keeps 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar, overload
 
+import flask
 import flask_socketio
 
 from ._dispatch import Dispatcher, ErrorHook
+from ._docs import DocsPages
 from ._registry import A, Emit, Event, P
 from .socketio import Registries, Server
 
@@ -39,6 +42,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         ack (default ``"error"``).
     :param on_payload_error: ``hook(error, sid)`` called for every rejected message;
         return a replacement reply, or ``None`` to send the default one.
+    :param docs_url: a route of the Flask app for the docs page (``"/asyncapi"``:
+        also ``/asyncapi.json`` and ``/asyncapi.yaml``); ``None`` (the default) adds none.
 
     Every other argument is Flask-SocketIO's.
     """
@@ -50,11 +55,16 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         registry: Registries = None,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        docs_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         self._sioschema = Dispatcher(
             registry, error_event=error_event, on_payload_error=on_payload_error
         )
+        self._sioschema_docs = None
+        if docs_url is not None:
+            registries = [found.registry for found in self._sioschema.namespaces.values()]
+            self._sioschema_docs = DocsPages(registries, docs_url, error_event=error_event)
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
@@ -65,6 +75,16 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         server = self.server
         server.__class__ = Server
         server._sioschema = self._sioschema
+        server._sioschema_docs = None  # served by Flask routes, below
+        docs = self._sioschema_docs
+        if docs is not None:
+            for path in docs.paths:
+                app.add_url_rule(
+                    path,
+                    endpoint=f"sioschema_docs{path}",
+                    view_func=partial(_docs_view, docs, path),
+                    methods=["GET"],
+                )
 
     def on(self, message: Event | str, namespace: str | None = None) -> Callable[[F], F]:
         """Register a handler for a declared :class:`Event` (or any event name).
@@ -103,3 +123,9 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         if isinstance(event, Emit) and "namespace" not in kwargs:
             kwargs["namespace"] = event.namespace
         return super().call(event, *args, **kwargs)
+
+
+def _docs_view(docs: DocsPages, path: str) -> flask.Response:
+    page = docs.get(path)
+    assert page is not None  # the route exists only for docs paths
+    return flask.Response(page.body, status=page.status, content_type=page.content_type)

@@ -15,10 +15,11 @@ import socketio
 from socketio import exceptions, packet
 
 from ._dispatch import Dispatcher, ErrorHook
+from ._docs import DocsPages, Page
 from ._registry import A, Emit, Event, EventRegistry, P
 from .errors import PayloadError
 
-__all__ = ["AsyncServer", "Server"]
+__all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
@@ -28,6 +29,7 @@ class _ServerMixin:
     """What both servers share; no I/O here (python-socketio's ``base_server`` idea)."""
 
     _sioschema: Dispatcher
+    _sioschema_docs: DocsPages | None
     packet_class: Any
 
     def _sioschema_bind(
@@ -35,10 +37,16 @@ class _ServerMixin:
         registry: Registries,
         error_event: str,
         on_payload_error: ErrorHook | None,
+        docs_url: str | None = None,
     ) -> None:
         self._sioschema = Dispatcher(
             registry, error_event=error_event, on_payload_error=on_payload_error
         )
+        self._sioschema_docs = None
+        if docs_url is not None:
+            self._sioschema_docs = DocsPages(
+                list(self.registries.values()), docs_url, error_event=error_event
+            )
 
     @property
     def registries(self) -> dict[str, type[EventRegistry]]:
@@ -115,6 +123,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         ack (default ``"error"``).
     :param on_payload_error: ``hook(error, sid)`` called for every rejected message;
         return a replacement reply, or ``None`` to send the default one.
+    :param docs_url: where the docs page and the AsyncAPI documents are served
+        (``"/asyncapi"``: also ``/asyncapi.json`` and ``/asyncapi.yaml``) by this
+        module's :class:`WSGIApp`; ``None`` (the default) serves none.
 
     Every other argument is python-socketio's.
     """
@@ -125,9 +136,10 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         registry: Registries = None,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        docs_url: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error)
+        self._sioschema_bind(registry, error_event, on_payload_error, docs_url)
         super().__init__(*args, **kwargs)
 
     @overload
@@ -282,7 +294,8 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
     """A ``socketio.AsyncServer`` that validates every declared event.
 
     The asyncio mirror of :class:`Server`, with the same arguments; ``emit`` and
-    ``call`` are coroutines, handlers may be coroutines or plain functions.
+    ``call`` are coroutines, handlers may be coroutines or plain functions. The docs
+    (``docs_url=``) are served by this module's :class:`ASGIApp`.
     """
 
     def __init__(
@@ -291,9 +304,10 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         registry: Registries = None,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        docs_url: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error)
+        self._sioschema_bind(registry, error_event, on_payload_error, docs_url)
         super().__init__(*args, **kwargs)
 
     @overload
@@ -450,3 +464,54 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         await self._send_packet(
             eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=ack)
         )
+
+
+_NOT_ALLOWED = Page(405, "text/plain; charset=utf-8", b"Method Not Allowed")
+_REASONS = {200: "OK", 405: "Method Not Allowed", 501: "Not Implemented"}
+
+
+def _docs_page(server: Any, path: str, method: str) -> Page | None:
+    """The docs page for a request, if the server serves one at ``path``."""
+    docs: DocsPages | None = getattr(server, "_sioschema_docs", None)
+    page = docs.get(path) if docs is not None else None
+    if page is not None and method not in ("GET", "HEAD"):
+        return _NOT_ALLOWED
+    return page
+
+
+class WSGIApp(socketio.WSGIApp):  # type: ignore[misc]
+    """``socketio.WSGIApp`` that also serves the docs of a :class:`Server` bound with
+    ``docs_url=``. Takes python-socketio's arguments."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        method = environ.get("REQUEST_METHOD", "GET")
+        page = _docs_page(self.engineio_app, environ.get("PATH_INFO") or "", method)
+        if page is None:
+            return super().__call__(environ, start_response)
+        headers = [("Content-Type", page.content_type), ("Content-Length", str(len(page.body)))]
+        if page is _NOT_ALLOWED:
+            headers.append(("Allow", "GET, HEAD"))
+        start_response(f"{page.status} {_REASONS[page.status]}", headers)
+        return [b"" if method == "HEAD" else page.body]
+
+
+class ASGIApp(socketio.ASGIApp):  # type: ignore[misc]
+    """``socketio.ASGIApp`` that also serves the docs of an :class:`AsyncServer` bound
+    with ``docs_url=``. Takes python-socketio's arguments."""
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        method = scope.get("method", "GET")
+        page = None
+        if scope["type"] == "http":
+            page = _docs_page(self.engineio_server, scope.get("path", ""), method)
+        if page is None:
+            await super().__call__(scope, receive, send)
+            return
+        headers = [
+            (b"content-type", page.content_type.encode()),
+            (b"content-length", str(len(page.body)).encode()),
+        ]
+        if page is _NOT_ALLOWED:
+            headers.append((b"allow", b"GET, HEAD"))
+        await send({"type": "http.response.start", "status": page.status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else page.body})

@@ -13,7 +13,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    print(f"tic-tac-toe ({args.server}) on http://{args.host}:{args.port}  (Ctrl+C stops)")
+    url = f"http://{args.host}:{args.port}"
+    print(f"tic-tac-toe ({args.server}) on {url}, docs at {url}/asyncapi  (Ctrl+C stops)")
     if args.server == "flask":
         from .flask_app import create_app as create_flask
 

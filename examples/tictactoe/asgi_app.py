@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import socketio
-
-from sioschema.socketio import AsyncServer
+from sioschema.socketio import ASGIApp, AsyncServer
 
 from . import service
 from .api import GameCreated, MakeMove, MakeMoveAck, TicTacToe
 from .game import Games, room
 
 
-def create_app(**options: Any) -> tuple[socketio.ASGIApp, AsyncServer]:
-    """Build the ASGI app and its validated Socket.IO server."""
+def create_app(**options: Any) -> tuple[ASGIApp, AsyncServer]:
+    """Build the ASGI app and its validated Socket.IO server; the docs page is at
+    ``/asyncapi``."""
+    options.setdefault("docs_url", "/asyncapi")
     sio = AsyncServer(async_mode="asgi", registry=TicTacToe, **options)
     games = Games()
 
@@ -36,4 +36,4 @@ def create_app(**options: Any) -> tuple[socketio.ASGIApp, AsyncServer]:
             await sio.emit(emit, payload, to=room(move.game_id))
         return ack
 
-    return socketio.ASGIApp(sio), sio
+    return ASGIApp(sio), sio

@@ -14,7 +14,9 @@ from .game import Games, room
 
 
 def create_app(**options: Any) -> tuple[Flask, SocketIO]:
-    """Build the Flask app and its validated Socket.IO server."""
+    """Build the Flask app and its validated Socket.IO server; the docs page is at
+    ``/asyncapi``."""
+    options.setdefault("docs_url", "/asyncapi")
     app = Flask(__name__)
     socketio = SocketIO(app, registry=TicTacToe, **options)
     games = Games()
@@ -40,6 +42,9 @@ def create_app(**options: Any) -> tuple[Flask, SocketIO]:
 
     @app.get("/")
     def index() -> str:
-        return "Tic-tac-toe over Socket.IO. Connect a Socket.IO client to this address."
+        return (
+            "Tic-tac-toe over Socket.IO. Connect a Socket.IO client to this address; "
+            "the API is documented at /asyncapi."
+        )
 
     return app, socketio

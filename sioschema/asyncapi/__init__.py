@@ -30,7 +30,6 @@ VERSIONS: Final[tuple[AsyncAPIVersion, ...]] = ("3.0.0", "3.1.0", "2.6.0")
 """The AsyncAPI versions sioschema renders; the first is the default."""
 
 
-
 def render(
     registries: type[EventRegistry] | Iterable[type[EventRegistry]],
     *,
@@ -81,15 +80,15 @@ def to_yaml(document: dict[str, Any]) -> str:
     except ImportError:
         msg = "YAML output needs PyYAML: pip install 'sioschema[yaml]' (or use JSON)"
         raise ImportError(msg) from None
+
     class Dumper(yaml.SafeDumper):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # repeated parts are written out, never as &anchors
 
     def text_block(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
         style = "|" if "\n" in data else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
     Dumper.add_representer(str, text_block)
-    text: str = yaml.dump(
-        document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    text: str = yaml.dump(document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
     return text

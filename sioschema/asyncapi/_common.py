@@ -8,16 +8,21 @@ from urllib.parse import urlsplit
 
 from ._spec import Message
 
-__all__ = ["ENGINEIO_QUERY", "info_fields", "message_fields", "server_url", "server_v3"]
+__all__ = ["WS_BINDING", "info_fields", "message_fields", "server_url", "server_v3"]
 
-ENGINEIO_QUERY: dict[str, Any] = {
-    "type": "object",
-    "description": "Engine.IO handshake parameters, sent by every Socket.IO client.",
-    "properties": {
-        "EIO": {"type": "string", "const": "4", "description": "Engine.IO protocol version."},
-        "transport": {"type": "string", "enum": ["websocket", "polling"]},
+WS_BINDING: dict[str, Any] = {
+    "method": "GET",
+    "query": {
+        "type": "object",
+        "description": "Engine.IO handshake parameters, sent by every Socket.IO client.",
+        "properties": {
+            "EIO": {"type": "string", "const": "4", "description": "Engine.IO protocol version."},
+            "transport": {"type": "string", "enum": ["websocket", "polling"]},
+        },
     },
+    "bindingVersion": "0.1.0",
 }
+"""The channel binding: Socket.IO runs over a WebSocket opened with a GET handshake."""
 
 
 def info_fields(title: str, version: str, description: str | None) -> dict[str, Any]:

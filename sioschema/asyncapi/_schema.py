@@ -50,8 +50,7 @@ class Schemas:
         taken: set[str] = set()
         renames = {name: unique_key(name, taken) for name in sorted(components)}
         self._by_type = {
-            tp: _draft07(schema, renames)
-            for tp, schema in zip(self._types, schemas, strict=True)
+            tp: _draft07(schema, renames) for tp, schema in zip(self._types, schemas, strict=True)
         }
         self.components: dict[str, Any] = {
             renames[name]: _draft07(components[name], renames) for name in sorted(components)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._common import ENGINEIO_QUERY, info_fields, message_fields, server_url
+from ._common import WS_BINDING, info_fields, message_fields, server_url
 from ._spec import Channel, Message, Operation, Spec
 
 __all__ = ["render"]
@@ -45,7 +45,7 @@ def render(spec: Spec) -> dict[str, Any]:
             item["publish"] = _operation(channel, "receive", received, messages)
         if sent:
             item["subscribe"] = _operation(channel, "send", sent, messages)
-        item["bindings"] = {"ws": {"method": "GET", "query": ENGINEIO_QUERY, "bindingVersion": "0.1.0"}}
+        item["bindings"] = {"ws": WS_BINDING}
         channels[channel.namespace] = item
     doc["channels"] = channels
     doc["components"] = {"schemas": dict(spec.schemas), "messages": messages}

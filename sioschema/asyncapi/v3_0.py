@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._common import ENGINEIO_QUERY, info_fields, message_fields, server_v3
+from ._common import WS_BINDING, info_fields, message_fields, server_v3
 from ._spec import Channel, Message, Spec
 
 __all__ = ["render"]
@@ -68,5 +68,5 @@ def _channel(channel: Channel) -> dict[str, Any]:
     if channel.description:
         out["description"] = channel.description
     out["messages"] = {message.key: message_fields(message) for message in channel.messages}
-    out["bindings"] = {"ws": {"method": "GET", "query": ENGINEIO_QUERY, "bindingVersion": "0.1.0"}}
+    out["bindings"] = {"ws": WS_BINDING}
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from typing import Annotated, Generic, Literal, TypeVar, Union
+from typing import Annotated, Generic, Literal, TypeVar
 
 import msgspec
 
@@ -48,7 +48,7 @@ class Teleport(msgspec.Struct, tag="teleport"):
     charge: Annotated[float, msgspec.Meta(gt=0.0, description="Energy spent")] = 1.0
 
 
-Action = Union[Walk, Teleport]
+Action = Walk | Teleport
 
 
 class Page(msgspec.Struct, Generic[T]):
@@ -95,9 +95,9 @@ class Game(
     chat_colon = Emit((RoomId, Text), name="chat:message", description="A line said in a room.")
     chat_underscore = Emit(Text, name="chat_message", description="A line said to everyone.")
     ping = Emit(int, description="The server's ping; the client answers with its time.", ack=float)
-    profile = Emit(Profile, examples=[
-        {"name": "ada", "status": "online", "since": "2024-01-01T00:00:00Z"}
-    ])
+    profile = Emit(
+        Profile, examples=[{"name": "ada", "status": "online", "since": "2024-01-01T00:00:00Z"}]
+    )
     poke = Emit()
     points = Emit(Page[Point])
 
@@ -111,7 +111,9 @@ class Game(
     )
     say_all = Event(request=Text, name="chat_message", emits=[chat_underscore])
     ping_back = Event(request=int, ack=(int, float), name="ping", description="Client ping.")
-    act = Event(request=Action, ack=Page[Point], examples=[{"type": "walk", "to": {"x": 1, "y": 2}}])
+    act = Event(
+        request=Action, ack=Page[Point], examples=[{"type": "walk", "to": {"x": 1, "y": 2}}]
+    )
     whoami = Event(ack=Profile)
     locate = Event(request=other_types.Point, ack=Point)
     mood = Event(request=other_types.Status, ack=Literal["ok"])
