@@ -106,11 +106,12 @@ class ArgsCodec:
                 msg = f"Expected {_plural(self.arity)}, got {got}"
                 raise msgspec.ValidationError(msg)
             msgspec.json.decode(msgspec.json.encode(data), type=self._struct)
-        except (msgspec.ValidationError, TypeError) as exc:
-            text = str(exc)
-            if self.arity == 1:
-                text = text.replace("`$[0]", "`$")
-            msg = f"{label}: example {example!r} is invalid: {text}"
+        except msgspec.ValidationError as exc:
+            detail = self._validation_error(exc, "", "").detail
+            msg = f"{label}: example {example!r} is invalid: {detail}"
+            raise RegistryError(msg) from None
+        except TypeError as exc:  # not serialisable
+            msg = f"{label}: example {example!r} is invalid: {exc}"
             raise RegistryError(msg) from None
         return data[0] if self.arity == 1 else (data or None)
 

@@ -250,7 +250,7 @@ def flask_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
 def wsgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
     import socketio
 
-    from sioschema.socketio import Server
+    from sioschema.socketio import Server, WSGIApp
 
     sio = Server(registry=REGISTRIES, async_mode="threading", **options)
 
@@ -289,7 +289,7 @@ def wsgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
             return n + 1
 
     sio.register_namespace(RoomsNamespace("/rooms"))
-    return socketio.WSGIApp(sio), sio
+    return WSGIApp(sio), sio
 
 
 # -- python-socketio AsyncServer (ASGI) ----------------------------------------------------
@@ -298,7 +298,7 @@ def wsgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
 def asgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
     import socketio
 
-    from sioschema.socketio import AsyncServer
+    from sioschema.socketio import ASGIApp, AsyncServer
 
     sio = AsyncServer(registry=REGISTRIES, async_mode="asgi", **options)
 
@@ -337,4 +337,4 @@ def asgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
             return n + 1
 
     sio.register_namespace(RoomsNamespace("/rooms"))
-    return socketio.ASGIApp(sio), sio
+    return ASGIApp(sio), sio

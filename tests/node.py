@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,7 +30,9 @@ def node_modules() -> Path:
     return JS / "node_modules"
 
 
-def run_node(script: str, *args: str, timeout: float = 60) -> Any:
+def run_node(
+    script: str, *args: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> Any:
     """Run ``tests/js/<script>`` and return the JSON it prints on its last line."""
     node_modules()
     node = shutil.which("node")
@@ -40,6 +43,7 @@ def run_node(script: str, *args: str, timeout: float = 60) -> Any:
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
         pytest.fail(f"node {script} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")

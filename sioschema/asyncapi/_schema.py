@@ -44,9 +44,10 @@ class Schemas:
 
     def __init__(self, types: Iterable[Any]) -> None:
         self._types = list(dict.fromkeys(types))
-        schemas, components = msgspec.json.schema_components(
-            self._types, ref_template=REF + "{name}"
-        )
+        generated = msgspec.json.schema_components(self._types, ref_template=REF + "{name}")
+        # through JSON once, so defaults and examples are plain JSON values (a tuple
+        # default becomes a list), exactly as a reader of the document sees them
+        schemas, components = msgspec.json.decode(msgspec.json.encode(generated))
         taken: set[str] = set()
         renames = {name: unique_key(name, taken) for name in sorted(components)}
         self._by_type = {

@@ -232,3 +232,97 @@ def test_future_annotations_in_user_module() -> None:
     assert future_types.Api.move.request_codec.decode(({"to": {"x": 1}},), "move", "/") == (
         future_types.Jump(to=future_types.Spot(x=1)),
     )
+
+
+# -- examples ----------------------------------------------------------------------------
+
+
+class Sized(msgspec.Struct):
+    n: Annotated[int, msgspec.Meta(ge=1, examples=[1, 2])]
+
+
+def local(error: pytest.ExceptionInfo[RegistryError]) -> str:
+    """The message without the ``test_x.<locals>.`` of a class made in a test."""
+    return str(error.value).rsplit("<locals>.", 1)[-1]
+
+
+def test_examples_are_kept_in_json_form() -> None:
+    class Api(EventRegistry):
+        told = Emit((int, Sized), examples=[(1, Sized(n=2))])
+        ask = Event(request=Sized, examples=[Sized(n=3), {"n": 4}])
+
+    assert Api.ask.examples == ({"n": 3}, {"n": 4})
+    assert Api.told.examples == ([1, {"n": 2}],)
+
+
+@pytest.mark.parametrize(
+    ("example", "message"),
+    [
+        ({"n": 0}, "Api.ask request: example {'n': 0} is invalid: Expected `int` >= 1 - at `$.n`"),
+        (
+            {"n": "1"},
+            "Api.ask request: example {'n': '1'} is invalid: Expected `int`, got `str` - at `$.n`",
+        ),
+        ({}, "Api.ask request: example {} is invalid: Object missing required field `n`"),
+    ],
+)
+def test_a_wrong_event_example_fails_the_registry(example: Any, message: str) -> None:
+    with pytest.raises(RegistryError) as info:
+
+        class Api(EventRegistry):
+            ask = Event(request=Sized, examples=[example])
+
+    assert local(info) == message
+
+
+def test_a_wrong_emit_example_fails_the_registry() -> None:
+    with pytest.raises(RegistryError) as info:
+
+        class Api(EventRegistry):
+            told = Emit((int, str), examples=[(1,)])
+
+    assert local(info) == "Api.told payload: example (1,) is invalid: Expected 2 arguments, got 1"
+
+
+def test_a_wrong_meta_example_fails_the_registry() -> None:
+    class Bad(msgspec.Struct):
+        n: Annotated[int, msgspec.Meta(ge=1, examples=[0])]
+
+    with pytest.raises(RegistryError) as info:
+
+        class Api(EventRegistry):
+            ask = Event(ack=list[dict[str, Bad]])
+
+    assert local(info) == "Api.ask ack: example 0 of `int` is invalid: Expected `int` >= 1"
+
+
+def test_meta_examples_are_checked_in_every_kind_of_class() -> None:
+    @dataclass
+    class InDataclass:
+        n: Annotated[int, msgspec.Meta(le=9, examples=[10])]
+
+    class InTypedDict(TypedDict):
+        n: Annotated[str, msgspec.Meta(max_length=1, examples=["ab"])]
+
+    @attrs.define
+    class InAttrs:
+        n: Annotated[float, msgspec.Meta(gt=0, examples=[0.0])]
+
+    for cls in (InDataclass, InTypedDict, InAttrs):
+        with pytest.raises(RegistryError, match="example .* is invalid"):
+
+            class Api(EventRegistry):
+                ask = Event(request=cls)
+
+
+def test_asyncapi_public_surface_is_pinned() -> None:
+    from sioschema import asyncapi
+
+    assert asyncapi.__all__ == [
+        "VERSIONS",
+        "AsyncAPIVersion",
+        "render",
+        "render_html",
+        "to_json",
+        "to_yaml",
+    ]
