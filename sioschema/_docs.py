@@ -7,6 +7,7 @@ request and kept; :mod:`sioschema.asyncapi` is imported only then.
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class DocsPages:
         url: str,
         *,
         error_event: str = "error",
+        viewer: str | None = None,
     ) -> None:
         if not url.startswith("/") or url.endswith("/"):
             msg = f"docs_url must start with '/' and not end with one (got {url!r})"
@@ -37,7 +39,10 @@ class DocsPages:
         self.url = url
         self._registries = registries
         self._error_event = error_event
+        self._viewer = viewer.rstrip("/") if viewer else None
         self._kinds = {url: "html", f"{url}.json": "json", f"{url}.yaml": "yaml"}
+        if self._viewer:
+            self._kinds[f"{url}/viewer"] = "viewer"
         self._cache: dict[str, Page] = {}
 
     @property
@@ -60,7 +65,17 @@ class DocsPages:
 
         if kind == "html":
             text = asyncapi.render_html(
-                self._registries, error_event=self._error_event, document_url=self.url
+                self._registries,
+                error_event=self._error_event,
+                document_url=self.url,
+                viewer_url=f"{self.url}/viewer" if self._viewer else None,
+            )
+            return Page(200, "text/html; charset=utf-8", text.encode())
+        if kind == "viewer":
+            assert self._viewer is not None
+            title = asyncapi.render(self._registries)["info"]["title"]
+            text = _VIEWER.format(
+                title=escape(title), package=escape(self._viewer), document=escape(self.url)
             )
             return Page(200, "text/html; charset=utf-8", text.encode())
         document = asyncapi.render(self._registries, error_event=self._error_event)
@@ -71,3 +86,21 @@ class DocsPages:
         except ImportError as exc:
             return Page(501, "text/plain; charset=utf-8", str(exc).encode())
         return Page(200, "application/yaml; charset=utf-8", text.encode())
+
+
+# The official AsyncAPI React component's standalone bundle, from where the user chose
+# (``docs_viewer=``: the base URL of the ``@asyncapi/react-component`` package).
+_VIEWER = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{package}/styles/default.min.css">
+</head><body><div id="asyncapi"></div>
+<script src="{package}/browser/standalone/index.js"></script>
+<script>
+AsyncApiStandalone.render(
+  {{schema: {{url: "{document}.json", options: {{method: "GET"}}}},
+    config: {{show: {{sidebar: true}}}}}},
+  document.getElementById("asyncapi"));
+</script></body></html>
+"""

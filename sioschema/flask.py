@@ -44,6 +44,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         return a replacement reply, or ``None`` to send the default one.
     :param docs_url: a route of the Flask app for the docs page (``"/asyncapi"``:
         also ``/asyncapi.json`` and ``/asyncapi.yaml``); ``None`` (the default) adds none.
+    :param docs_viewer: the base URL of the ``@asyncapi/react-component`` npm package;
+        when given, ``<docs_url>/viewer`` shows the official AsyncAPI React viewer.
 
     Every other argument is Flask-SocketIO's.
     """
@@ -56,6 +58,7 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
         docs_url: str | None = None,
+        docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
         self._sioschema = Dispatcher(
@@ -64,7 +67,9 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         self._sioschema_docs = None
         if docs_url is not None:
             registries = [found.registry for found in self._sioschema.namespaces.values()]
-            self._sioschema_docs = DocsPages(registries, docs_url, error_event=error_event)
+            self._sioschema_docs = DocsPages(
+                registries, docs_url, error_event=error_event, viewer=docs_viewer
+            )
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:

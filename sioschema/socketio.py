@@ -38,6 +38,7 @@ class _ServerMixin:
         error_event: str,
         on_payload_error: ErrorHook | None,
         docs_url: str | None = None,
+        docs_viewer: str | None = None,
     ) -> None:
         self._sioschema = Dispatcher(
             registry, error_event=error_event, on_payload_error=on_payload_error
@@ -45,7 +46,10 @@ class _ServerMixin:
         self._sioschema_docs = None
         if docs_url is not None:
             self._sioschema_docs = DocsPages(
-                list(self.registries.values()), docs_url, error_event=error_event
+                list(self.registries.values()),
+                docs_url,
+                error_event=error_event,
+                viewer=docs_viewer,
             )
 
     @property
@@ -126,6 +130,10 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
     :param docs_url: where the docs page and the AsyncAPI documents are served
         (``"/asyncapi"``: also ``/asyncapi.json`` and ``/asyncapi.yaml``) by this
         module's :class:`WSGIApp`; ``None`` (the default) serves none.
+    :param docs_viewer: the base URL of the ``@asyncapi/react-component`` npm package
+        (a CDN or your own copy); when given, ``<docs_url>/viewer`` shows the document
+        in the official AsyncAPI React viewer. None by default: the docs page needs no
+        network.
 
     Every other argument is python-socketio's.
     """
@@ -137,9 +145,10 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
         docs_url: str | None = None,
+        docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error, docs_url)
+        self._sioschema_bind(registry, error_event, on_payload_error, docs_url, docs_viewer)
         super().__init__(*args, **kwargs)
 
     @overload
@@ -305,9 +314,10 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
         docs_url: str | None = None,
+        docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error, docs_url)
+        self._sioschema_bind(registry, error_event, on_payload_error, docs_url, docs_viewer)
         super().__init__(*args, **kwargs)
 
     @overload

@@ -57,15 +57,19 @@ def render_html(
     *,
     error_event: str = "error",
     document_url: str | None = None,
+    viewer_url: str | None = None,
 ) -> str:
     """Render the offline docs page (one self-contained HTML document, no scripts).
 
     :param document_url: where the JSON and YAML documents are served, linked from the
         page (``/asyncapi`` links ``/asyncapi.json`` and ``/asyncapi.yaml``).
+    :param viewer_url: a page showing the document in the AsyncAPI React viewer, linked
+        from the page when given.
     """
     from . import html
 
-    return html.render(_spec.build(registries, error_event=error_event), document_url)
+    spec = _spec.build(registries, error_event=error_event)
+    return html.render(spec, document_url, viewer_url)
 
 
 def to_json(document: dict[str, Any], *, indent: int | None = 2) -> str:

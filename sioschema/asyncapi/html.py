@@ -53,10 +53,11 @@ border-right:1px solid var(--line)}}
 """
 
 
-def render(spec: Spec, document_url: str | None = None) -> str:
-    """The docs page of ``spec``; ``document_url`` links its JSON and YAML documents."""
+def render(spec: Spec, document_url: str | None = None, viewer_url: str | None = None) -> str:
+    """The docs page of ``spec``; ``document_url`` links its JSON and YAML documents,
+    ``viewer_url`` the page with the AsyncAPI React viewer."""
     page = _Page(spec)
-    return page.render(document_url)
+    return page.render(document_url, viewer_url)
 
 
 class _Page:
@@ -66,7 +67,7 @@ class _Page:
 
     # -- layout ----------------------------------------------------------------------
 
-    def render(self, document_url: str | None) -> str:
+    def render(self, document_url: str | None, viewer_url: str | None) -> str:
         spec = self.spec
         title = escape(spec.title)
         parts = [
@@ -77,7 +78,7 @@ class _Page:
             f"<style>{_CSS}</style></head><body><div class=layout>",
             self.nav(),
             "<main>",
-            self.header(document_url),
+            self.header(document_url, viewer_url),
             *(self.channel(channel) for channel in spec.channels),
             self.schema_section(),
             "</main></div></body></html>",
@@ -105,7 +106,7 @@ class _Page:
         out.append("</nav>")
         return "\n".join(out)
 
-    def header(self, document_url: str | None) -> str:
+    def header(self, document_url: str | None, viewer_url: str | None) -> str:
         spec = self.spec
         meta = [f"<span>Version <strong>{escape(spec.version)}</strong></span>"]
         if document_url:
@@ -113,6 +114,10 @@ class _Page:
             meta.append(
                 f'<span>AsyncAPI: <a href="{url}.json">JSON</a> · <a href="{url}.yaml">YAML</a>'
                 "</span>"
+            )
+        if viewer_url:
+            meta.append(
+                f'<span><a href="{escape(viewer_url, quote=True)}">AsyncAPI viewer</a></span>'
             )
         if spec.license:
             meta.append(f"<span>License: {_link(spec.license)}</span>")

@@ -6,9 +6,14 @@ Screenshots (desktop, full page; phone, first screen) are written to
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
+import tarfile
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +101,55 @@ def test_schema_fields_and_document_links(page: dict[str, Any]) -> None:
 def test_fits_a_phone(page: dict[str, Any]) -> None:
     assert page["views"]["phone"]["overflowX"] is False
     assert page["views"]["phone"]["events"] == page["views"]["desktop"]["events"]
+
+
+VIEWER_PACKAGE = "@asyncapi/react-component@3.2.1"
+
+
+@pytest.fixture(scope="module")
+def viewer_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The official viewer package from the npm registry, served from 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("viewer")
+    npm = shutil.which("npm")
+    assert npm is not None
+    subprocess.run(
+        [npm, "pack", VIEWER_PACKAGE, "--silent", "--pack-destination", str(folder)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    (tarball,) = folder.glob("*.tgz")
+    with tarfile.open(tarball) as tar:
+        tar.extractall(folder, filter="data")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder / "package"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_the_official_viewer_when_asked_for(viewer_package: str) -> None:
+    """``docs_viewer=`` adds ``/asyncapi/viewer``: the AsyncAPI React component renders
+    the served document (loaded here from a local copy of the npm package)."""
+    from examples.tictactoe.asgi_app import create_app as create_asgi
+
+    asgi, _ = create_asgi(docs_viewer=viewer_package)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_asgi(asgi) as (url, _loop):
+        out = run_node(
+            "viewer.mjs",
+            f"{url}/asyncapi/viewer",
+            str(ARTIFACTS / "docs-viewer.png"),
+            "make_move",
+            timeout=90,
+            env={"CHROMIUM": chromium()},
+        )
+    assert out["pageErrors"] == []
+    assert out["consoleErrors"] == []
+    assert out["blocked"] == []
+    assert out["shown"] is True, out.get("waitError")
+    assert out["title"] == "Tic-Tac-Toe API"
