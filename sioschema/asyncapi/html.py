@@ -64,6 +64,12 @@ class _Page:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.schemas: Mapping[str, Any] = spec.schemas
+        titles = [schema.get("title", key) for key, schema in spec.schemas.items()]
+        # a title two schemas share (two classes named Point) is shown as the key
+        self.names = {
+            key: title if titles.count(title) == 1 else key
+            for (key, title) in zip(spec.schemas, titles, strict=True)
+        }
 
     # -- layout ----------------------------------------------------------------------
 
@@ -195,6 +201,8 @@ class _Page:
 
     def payload(self, message: Message) -> str:
         if message.payload is None:
+            if message.kind in ("ack", "client_ack"):
+                return "<p class=none>Acknowledged with no value.</p>"
             return "<p class=none>No payload.</p>"
         schema = message.payload
         if message.arity > 1:
@@ -263,8 +271,8 @@ class _Page:
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith(REF):
             key = ref[len(REF) :]
-            title = self.schemas[key].get("title", key)
-            return f'<a href="#{_id("schema-" + key)}"><code>{escape(title)}</code></a>'
+            name = self.names[key]
+            return f'<a href="#{_id("schema-" + key)}"><code>{escape(name)}</code></a>'
         for union in ("anyOf", "oneOf"):
             if union in schema:
                 return " or ".join(self.type_of(sub) for sub in schema[union])
