@@ -38,7 +38,7 @@ def typing(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Run the tic-tac-toe demo server (``nox -s demo -- --server flask`` for Flask)."""
-    session.install("-e", ".[flask]", *nox.project.dependency_groups(PYPROJECT, "demo"))
+    session.install("-e", ".[flask,yaml]", *nox.project.dependency_groups(PYPROJECT, "demo"))
     session.run("python", "-m", "examples.tictactoe", *session.posargs)
 
 
