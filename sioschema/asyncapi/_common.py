@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._spec import Message
+from ._spec import Message, Spec
 
-__all__ = ["WS_BINDING", "info_fields", "message_fields", "server_url", "server_v3"]
+__all__ = ["WS_BINDING", "head", "message_fields", "server_url", "server_v3"]
 
 WS_BINDING: dict[str, Any] = {
     "method": "GET",
@@ -25,11 +25,21 @@ WS_BINDING: dict[str, Any] = {
 """The channel binding: Socket.IO runs over a WebSocket opened with a GET handshake."""
 
 
-def info_fields(title: str, version: str, description: str | None) -> dict[str, Any]:
-    info: dict[str, Any] = {"title": title, "version": version}
-    if description:
-        info["description"] = description
-    return info
+def head(spec: Spec, asyncapi: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document's first fields and its ``info`` (title, version, description,
+    contact, license), which both versions share."""
+    doc: dict[str, Any] = {"asyncapi": asyncapi}
+    if spec.id:
+        doc["id"] = spec.id
+    info: dict[str, Any] = {"title": spec.title, "version": spec.version}
+    if spec.description:
+        info["description"] = spec.description
+    if spec.contact:
+        info["contact"] = dict(spec.contact)
+    if spec.license:
+        info["license"] = dict(spec.license)
+    doc["info"] = info
+    return doc, info
 
 
 def message_fields(message: Message) -> dict[str, Any]:

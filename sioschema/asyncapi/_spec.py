@@ -205,16 +205,20 @@ def _channel(
         payload=error_schema,
     )
     operations: list[Operation] = []
-    for name, event in found.events.items():
-        ack = Message(
-            key=unique_key(f"{requests[name].key}.ack", taken),
-            event=name,
-            kind="ack",
-            title=f"Ack of {name}",
-            description=f"The handler's answer to `{name}`.",
-            arity=len(event.ack),
-            payload=schemas.args(event.ack),
+
+    def ack(of: Message, kind: MessageKind, who: str, types: tuple[Any, ...]) -> Message:
+        return Message(
+            key=unique_key(f"{of.key}.ack", taken),
+            event=of.event,
+            kind=kind,
+            title=f"Ack of {of.event}",
+            description=f"{who} answer to `{of.event}`.",
+            arity=len(types),
+            payload=schemas.args(types),
         )
+
+    for name, event in found.events.items():
+        handler_ack = ack(requests[name], "ack", "The handler's", event.ack)
         operations.append(
             Operation(
                 key=unique_key(f"{key}.on_{name}", op_keys),
@@ -222,24 +226,14 @@ def _channel(
                 event=name,
                 description=event.description,
                 message=requests[name],
-                replies=(ack, error_ack),
+                replies=(handler_ack, error_ack),
                 emits=tuple(emit.name for emit in event.emits),
             )
         )
     for name, emit in found.emits.items():
         replies: tuple[Message, ...] = ()
         if emit.ack is not None:
-            replies = (
-                Message(
-                    key=unique_key(f"{emits[name].key}.ack", taken),
-                    event=name,
-                    kind="client_ack",
-                    title=f"Ack of {name}",
-                    description=f"The client's answer to `{name}`.",
-                    arity=len(emit.ack),
-                    payload=schemas.args(emit.ack),
-                ),
-            )
+            replies = (ack(emits[name], "client_ack", "The client's", emit.ack),)
         operations.append(
             Operation(
                 key=unique_key(f"{key}.send_{name}", op_keys),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._common import WS_BINDING, info_fields, message_fields, server_url
+from ._common import WS_BINDING, head, message_fields, server_url
 from ._spec import Channel, Message, Operation, Spec
 
 __all__ = ["render"]
@@ -21,15 +21,7 @@ _NO_VALUE: dict[str, Any] = {"type": "null", "description": "Acknowledged with n
 
 def render(spec: Spec) -> dict[str, Any]:
     """Lay ``spec`` out as an AsyncAPI 2.6.0 document."""
-    doc: dict[str, Any] = {"asyncapi": "2.6.0"}
-    if spec.id:
-        doc["id"] = spec.id
-    info = info_fields(spec.title, spec.version, spec.description)
-    if spec.contact:
-        info["contact"] = dict(spec.contact)
-    if spec.license:
-        info["license"] = dict(spec.license)
-    doc["info"] = info
+    doc, _ = head(spec, "2.6.0")
     if spec.servers:
         doc["servers"] = {name: server_url(server) for name, server in spec.servers.items()}
     doc["defaultContentType"] = "application/json"

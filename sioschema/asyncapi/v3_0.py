@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._common import WS_BINDING, info_fields, message_fields, server_v3
+from ._common import WS_BINDING, head, message_fields, server_v3
 from ._spec import Channel, Message, Spec
 
 __all__ = ["render"]
@@ -21,19 +21,11 @@ __all__ = ["render"]
 
 def render(spec: Spec, asyncapi: str = "3.0.0") -> dict[str, Any]:
     """Lay ``spec`` out as an AsyncAPI 3.x document."""
-    doc: dict[str, Any] = {"asyncapi": asyncapi}
-    if spec.id:
-        doc["id"] = spec.id
-    info = info_fields(spec.title, spec.version, spec.description)
-    if spec.contact:
-        info["contact"] = dict(spec.contact)
-    if spec.license:
-        info["license"] = dict(spec.license)
+    doc, info = head(spec, asyncapi)
     if spec.tags:
         info["tags"] = [dict(tag) for tag in spec.tags]
     if spec.external_docs:
         info["externalDocs"] = dict(spec.external_docs)
-    doc["info"] = info
     if spec.servers:
         doc["servers"] = {name: server_v3(server) for name, server in spec.servers.items()}
     doc["defaultContentType"] = "application/json"
