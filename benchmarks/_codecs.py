@@ -83,4 +83,4 @@ def main(kind: str, doc: str | None, title: str, baseline: str, argv: list[str] 
     )
     args = parser.parse_args(argv)
     result = run(kind, title, baseline, args)
-    _common.emit(result, text(result), args.json)
+    _common.emit(result, text(result), args.json, args.save)

@@ -71,6 +71,7 @@ def parser(doc: str | None) -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a smoke run: tiny counts")
     p.add_argument("--payloads", nargs="+", default=None, metavar="SIZE", help="small medium large")
     p.add_argument("--contenders", nargs="+", default=None, metavar="NAME")
+    p.add_argument("--save", default=None, metavar="FILE", help="also write the JSON here")
     return p
 
 
@@ -160,11 +161,18 @@ def header(title: str, command: str | None = None) -> str:
 def command_line() -> str:
     module = sys.modules["__main__"].__spec__
     name = module.name if module else sys.argv[0]
-    return " ".join(["python -m", name, *sys.argv[1:]])
+    args = sys.argv[1:]
+    if "--save" in args:  # where the JSON went is not part of the benchmark
+        i = args.index("--save")
+        args = args[:i] + args[i + 2 :]
+    return " ".join(["python -m", name, *args])
 
 
-def emit(result: dict[str, Any], text: str, as_json: bool) -> None:
-    """Print the result as JSON or as the text report."""
+def emit(result: dict[str, Any], text: str, as_json: bool, save: str | None = None) -> None:
+    """Print the result as JSON or as the text report; ``save`` also writes the JSON."""
+    if save:
+        with open(save, "w") as f:
+            json.dump(result, f, indent=2)
     if as_json:
         print(json.dumps(result, indent=2))
     else:

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.chart:
         args.chart.parent.mkdir(parents=True, exist_ok=True)
         args.chart.write_text(chart.svg(result))
-    _common.emit(result, text(result), args.json)
+    _common.emit(result, text(result), args.json, args.save)
 
 
 def _summary(got: list[dict[str, Any]]) -> dict[str, Any]:

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
             for label, r in per["rows"].items()
         ]
         out.append(_common.table(["contender", "type", "held", "ratio", "gc-tracked"], table_rows))
-    _common.emit(result, "\n".join(out), args.json)
+    _common.emit(result, "\n".join(out), args.json, args.save)
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         out.append("")
         out.append(f"{size} ({len(PAYLOADS[size].json)} B, {per['events_per_round']} events/round)")
         out.append(_common.table(["contender", "per event", "ratio", "difference"], rows))
-    _common.emit(result, "\n".join(out), args.json)
+    _common.emit(result, "\n".join(out), args.json, args.save)
 
 
 if __name__ == "__main__":
