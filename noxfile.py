@@ -42,8 +42,23 @@ def demo(session: nox.Session) -> None:
     session.run("python", "-m", "examples.tictactoe", *session.posargs)
 
 
+BENCHMARKS = ("micro", "packet", "memory", "roundtrip", "e2e")
+E2E_CHART = "docs/benchmarks/e2e.svg"
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks (``nox -s bench -- --json`` for machine-readable output)."""
-    session.install("-e", ".[flask]", *nox.project.dependency_groups(PYPROJECT, "demo"))
-    session.run("python", "-m", "benchmarks.roundtrip", *session.posargs)
+    """Benchmarks against sio-asyncapi and pydantic: all, or one (``-- micro --json``).
+
+    ``nox -s bench`` runs every benchmark and redraws the end-to-end chart;
+    ``nox -s bench -- e2e --stacks uvicorn-auto --payloads small`` runs one with its
+    options; ``nox -s bench -- --quick`` is a smoke run of all.
+    """
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "bench"))
+    args = list(session.posargs)
+    names = [args.pop(0)] if args and args[0] in BENCHMARKS else list(BENCHMARKS)
+    for name in names:
+        extra = []
+        if name == "e2e" and "--quick" not in args and "--chart" not in args:
+            extra = ["--chart", E2E_CHART]
+        session.run("python", "-m", f"benchmarks.{name}", *args, *extra)

@@ -1,149 +1,139 @@
-"""Per-event cost of a validated event against plain Flask-SocketIO, same handler.
+"""Per-event cost of an acked event through Flask-SocketIO's test client, per contender.
 
 Drives Flask-SocketIO's test client (the whole server path: packet decode, dispatch,
-handler, ack encode; no network) for a small acked event, interleaving the contenders
-and reporting medians of several rounds and their same-run difference and ratio::
+handler, ack encode; no network, threading mode, ``async_handlers=False``) with the
+``bench`` event, whose handler acks with the object it received. Contenders are
+interleaved, rounds alternate their order; medians of the rounds and the ratio to stock
+(unvalidated) Flask-SocketIO in the same run. Also the sioschema layer alone (request
+check + ack check, no Socket.IO)::
 
-    python -m benchmarks.roundtrip [--events 20000] [--rounds 7] [--json]
+    python -m benchmarks.roundtrip [--payloads small medium] [--contenders ...]
+                                   [--events 5000] [--rounds 9] [--quick] [--json]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import platform
 import statistics
 import time
-from collections.abc import Callable
-from importlib.metadata import version
-from typing import Annotated, Any
+from typing import Any
 
-import flask
-import flask_socketio
-import msgspec
+from benchmarks import _common
+from benchmarks.contenders import load
+from benchmarks.payloads import EVENT, PAYLOADS, Payload
 
-from sioschema import Event, EventRegistry
-from sioschema.flask import SocketIO as ValidatedSocketIO
+BASELINE = "stock"
+EVENTS = {"small": 5000, "medium": 5000, "large": 200}
 
 
-class MakeMove(msgspec.Struct, forbid_unknown_fields=True):
-    game_id: Annotated[int, msgspec.Meta(ge=1)]
-    x: Annotated[int, msgspec.Meta(ge=0, le=2)]
-    y: Annotated[int, msgspec.Meta(ge=0, le=2)]
+def _answer(value: Any) -> Any:
+    # sio-asyncapi acks model_dump_json(): a JSON string, not the object
+    return json.loads(value) if isinstance(value, str) else value
 
 
-class MoveAck(msgspec.Struct):
-    ok: bool
-
-
-class Api(EventRegistry):
-    make_move = Event(request=MakeMove, ack=MoveAck)
-
-
-MOVE = {"game_id": 1, "x": 1, "y": 2}
-
-
-def plain_client() -> Any:
-    app = flask.Flask("plain")
-    sio = flask_socketio.SocketIO(app, async_mode="threading", async_handlers=False)
-
-    @sio.on("make_move")
-    def make_move(move: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": move["x"] >= 0}
-
-    return sio.test_client(app)
-
-
-def validated_client() -> Any:
-    app = flask.Flask("validated")
-    sio = ValidatedSocketIO(app, registry=Api, async_mode="threading", async_handlers=False)
-
-    @sio.on(Api.make_move)
-    def make_move(move: MakeMove) -> MoveAck:
-        return MoveAck(ok=move.x >= 0)
-
-    return sio.test_client(app)
-
-
-def timed(client: Any, events: int) -> float:
+def timed(client: Any, value: Any, events: int) -> float:
     emit = client.emit
     start = time.perf_counter()
     for _ in range(events):
-        emit("make_move", MOVE, callback=True)
+        emit(EVENT, value, callback=True)
     return (time.perf_counter() - start) / events * 1e6
 
 
-def layer_cost(events: int) -> float:
+def layer_cost(p: Payload, events: int) -> float:
     """The sioschema layer alone: validate the request, then check and encode the ack."""
     from sioschema._dispatch import Dispatcher
 
-    core = Dispatcher(Api)
-    event = Api.make_move
+    core = Dispatcher(p.registry)
+    event = p.event
     decode = event.request_codec.decode
-    args = (MOVE,)
+    args = (p.value,)
+    encode_ack = core.encode_ack
     start = time.perf_counter()
     for _ in range(events):
-        (move,) = decode(args, "make_move", "/")
-        core.encode_ack(event, MoveAck(ok=move.x >= 0), "/")
+        (obj,) = decode(args, EVENT, "/")
+        encode_ack(event, obj, "/")
     return (time.perf_counter() - start) / events * 1e6
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=20000)
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--json", action="store_true")
+    parser = _common.parser(__doc__)
+    parser.add_argument("--events", type=int, default=None, help="events per round")
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args(argv)
+    mods, missing = load(args.contenders or ["stock", "pydantic", "sio-asyncapi", "sioschema"])
+    rounds = 3 if args.quick else args.rounds
+    results: dict[str, Any] = {}
+    for size in args.payloads or ("small", "medium"):
+        p = PAYLOADS[size]
+        events = 20 if args.quick else args.events or EVENTS[size]
+        clients = {}
+        for name, mod in mods.items():
+            made = getattr(mod, "server", lambda *a, **k: None)(
+                "flask", p, async_mode="threading", async_handlers=False
+            )
+            if made is not None:
+                app, sio = made
+                clients[name] = sio.test_client(app)
+        for name, client in clients.items():  # same answers, then warm up
+            got = _answer(client.emit(EVENT, p.value, callback=True))
+            if got != p.value:
+                msg = f"{name} answered {got!r:.200}"
+                raise SystemExit(msg)
+            timed(client, p.value, max(events // 5, 5))
+        samples: dict[str, list[float]] = {name: [] for name in clients}
+        layer: list[float] = []
+        order = list(clients.items())
+        for r in range(rounds):
+            for name, client in order if r % 2 == 0 else reversed(order):
+                samples[name].append(timed(client, p.value, events))
+            if "sioschema" in clients:
+                layer.append(layer_cost(p, events))
+        medians = {name: statistics.median(v) for name, v in samples.items()}
+        base = medians.get(BASELINE)
+        results[size] = {
+            "events_per_round": events,
+            "median_us": medians,
+            "ratio": {n: m / base for n, m in medians.items()} if base else {},
+            "difference_us": {n: m - base for n, m in medians.items()} if base else {},
+            "sioschema_layer_us": statistics.median(layer) if layer else None,
+        }
+        for client in clients.values():
+            client.disconnect()
 
-    contenders: dict[str, Callable[[], Any]] = {
-        "flask-socketio (no validation)": plain_client,
-        "sioschema (validated)": validated_client,
-    }
-    clients = {name: make() for name, make in contenders.items()}
-    for client in clients.values():  # same answers, then warm up
-        assert client.emit("make_move", MOVE, callback=True) == {"ok": True}
-        timed(client, 2000)
-    samples: dict[str, list[float]] = {name: [] for name in clients}
-    layer: list[float] = []
-    order = list(clients.items())
-    for _ in range(args.rounds):  # interleaved, alternating which goes first
-        for name, client in order:
-            samples[name].append(timed(client, args.events))
-        order.reverse()
-        layer.append(layer_cost(args.events * 5))
-
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    plain, validated = medians.values()
-    result = {
-        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-        "python": platform.python_version(),
-        "versions": {pkg: version(pkg) for pkg in ("flask-socketio", "python-socketio", "msgspec")},
-        "events_per_round": args.events,
-        "rounds": args.rounds,
-        "median_us_per_event": medians,
-        "difference_us": validated - plain,
-        "ratio": validated / plain,
-        "layer_us_per_event": statistics.median(layer),
-    }
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return
-    print(
-        f"Flask-SocketIO test-client round trip, small acked event "
-        f"({args.events} events x {args.rounds} rounds, medians)"
+    result = _common.report(
+        benchmark="roundtrip",
+        baseline=BASELINE,
+        rounds=rounds,
+        missing_contenders=missing,
+        results=results,
     )
-    for name, value in medians.items():
-        print(f"  {name:34} {value:8.2f} us/event")
-    print(f"  {'difference':34} {validated - plain:+8.2f} us/event")
-    print(f"  {'ratio validated / plain':34} {validated / plain:8.3f}x")
-    print(
-        f"  {'sioschema layer alone':34} {result['layer_us_per_event']:8.2f} us/event"
-        "  (request decode + ack check)"
-    )
-    print(
-        f"  python {result['python']}, "
-        + ", ".join(f"{k} {v}" for k, v in result["versions"].items())
-    )
+    out = [
+        _common.header(
+            "roundtrip: Flask-SocketIO test client, acked `bench` event echoed back",
+            result["command"],
+        ),
+        f"medians of {rounds} interleaved rounds; ratio and difference to '{BASELINE}'",
+    ]
+    for name, why in missing.items():
+        out.append(f"skipped {name}: {why}")
+    for size, per in results.items():
+        rows = [
+            [
+                name,
+                _common.fmt_us(us),
+                f"{per['ratio'].get(name, 0):.2f}x" if per["ratio"] else "-",
+                f"{per['difference_us'].get(name, 0):+.1f} us" if per["ratio"] else "-",
+            ]
+            for name, us in per["median_us"].items()
+        ]
+        if per["sioschema_layer_us"] is not None:
+            rows.append(
+                ["sioschema layer alone", _common.fmt_us(per["sioschema_layer_us"]), "", ""]
+            )
+        out.append("")
+        out.append(f"{size} ({len(PAYLOADS[size].json)} B, {per['events_per_round']} events/round)")
+        out.append(_common.table(["contender", "per event", "ratio", "difference"], rows))
+    _common.emit(result, "\n".join(out), args.json, args.save)
 
 
 if __name__ == "__main__":

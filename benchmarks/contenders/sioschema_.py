@@ -1,0 +1,77 @@
+"""sioschema as it is today: python-socketio's packet decode, then one ``ArgsCodec`` check."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from socketio.packet import ACK, Packet
+
+from benchmarks.contenders import Codec
+from benchmarks.payloads import EVENT, Payload
+
+NAME = "sioschema"
+ABOUT = "sioschema's adapters; requests and acks checked by ArgsCodec (msgspec.convert)"
+
+
+def micro(p: Payload) -> dict[str, Codec]:
+    event = p.event
+    request, ack = event.request_codec, event.ack_codec
+    (obj,) = request.decode((json.loads(p.json),), EVENT, "/")
+    return {
+        "sioschema json.loads + ArgsCodec": Codec(
+            decode=lambda b: request.decode((json.loads(b),), EVENT, "/")[0],
+            encode=lambda o: json.dumps(ack.encode(o, EVENT, "/"), separators=(",", ":")).encode(),
+            obj=obj,
+        )
+    }
+
+
+def packet(p: Payload) -> dict[str, Codec]:
+    event = p.event
+    request, ack = event.request_codec, event.ack_codec
+    (obj,) = request.decode((json.loads(p.json),), EVENT, "/")
+    return {
+        "sioschema (stock Packet + ArgsCodec)": Codec(
+            decode=lambda s: request.decode(Packet(encoded_packet=s).data[1:], EVENT, "/"),
+            encode=lambda o: Packet(ACK, data=[ack.encode(o, EVENT, "/")], id=1).encode(),
+            obj=obj,
+        )
+    }
+
+
+def server(kind: str, p: Payload, **options: Any) -> Any:
+    registry = p.registry
+    event = p.event
+    if kind == "flask":
+        import flask
+
+        from sioschema.flask import SocketIO
+
+        app = flask.Flask(__name__)
+        sio = SocketIO(app, registry=registry, **options)
+
+        @sio.on(event)
+        def bench(obj: Any) -> Any:
+            return obj
+
+        return app, sio
+
+    from sioschema.socketio import AsyncServer, Server
+
+    if kind == "async":
+        asio = AsyncServer(registry=registry, **options)
+
+        @asio.on(event)
+        async def abench(sid: str, obj: Any) -> Any:
+            return obj
+
+        return asio
+
+    ssio = Server(registry=registry, **options)
+
+    @ssio.on(event)
+    def sbench(sid: str, obj: Any) -> Any:
+        return obj
+
+    return ssio
