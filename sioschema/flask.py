@@ -22,6 +22,7 @@ import flask_socketio
 
 from ._dispatch import Dispatcher, ErrorHook
 from ._registry import A, Emit, Event, P
+from ._wire import Limits
 from .socketio import Registries, Server
 
 __all__ = ["SocketIO"]
@@ -39,6 +40,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         ack (default ``"error"``).
     :param on_payload_error: ``hook(error, sid)`` called for every rejected message;
         return a replacement reply, or ``None`` to send the default one.
+    :param limits: a :class:`~sioschema.Limits` (default ``Limits()``): what one client
+        may send. Engine.IO's ``max_http_buffer_size`` stays the hard cap on a frame.
 
     Every other argument is Flask-SocketIO's.
     """
@@ -50,10 +53,11 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         registry: Registries = None,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
         **kwargs: Any,
     ) -> None:
         self._sioschema = Dispatcher(
-            registry, error_event=error_event, on_payload_error=on_payload_error
+            registry, error_event=error_event, on_payload_error=on_payload_error, limits=limits
         )
         super().__init__(app, **kwargs)
 
