@@ -16,7 +16,7 @@ from typing import Any, Final
 import msgspec
 import msgspec.inspect as mi
 
-from ._wire import INT64_MAX, INT64_MIN, is_finite
+from ._wire import is_finite
 from .errors import ErrorCode, PayloadError, RegistryError
 
 __all__ = ["ArgsCodec"]
@@ -47,10 +47,13 @@ def _nodes(root: mi.Type) -> list[mi.Type]:
     return found
 
 
-def _beyond_int64(node: mi.IntType) -> bool:
-    low = node.ge if node.ge is not None else node.gt
-    high = node.le if node.le is not None else node.lt
-    return (low is not None and low < INT64_MIN) or (high is not None and high > INT64_MAX)
+def _bigint(node: mi.Type) -> bool:
+    """``Annotated[int, msgspec.Meta(extra={"bigint": True})]``: ints beyond int64 pass."""
+    return (
+        isinstance(node, mi.Metadata)
+        and isinstance(node.type, mi.IntType)
+        and bool((node.extra or {}).get("bigint"))
+    )
 
 
 def _plural(n: int) -> str:
@@ -116,8 +119,8 @@ class ArgsCodec:
             msg = f"{label}: unsupported type: {reason}"
             raise RegistryError(msg) from exc
         nodes = _nodes(mi.type_info(self._struct))
-        # an int bounded beyond int64 in the declaration lets such ints in
-        self.big_ints = any(isinstance(n, mi.IntType) and _beyond_int64(n) for n in nodes)
+        # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
+        self.big_ints = any(_bigint(n) for n in nodes)
         # only values that may hold a float are checked for NaN / Infinity when sent
         self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
 
