@@ -69,6 +69,14 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         server = self.server
         server.__class__ = Server
         server._sioschema = self._sioschema
+        # Engine.IO holds the bound methods python-socketio registered at construction.
+        server.eio.on("message", server._handle_eio_message)
+        server.eio.on("disconnect", server._handle_eio_disconnect)
+
+    @property
+    def limits(self) -> Limits:
+        """The limits every client's frames are held to."""
+        return self._sioschema.limits
 
     def on(self, message: Event | str, namespace: str | None = None) -> Callable[[F], F]:
         """Register a handler for a declared :class:`Event` (or any event name).
