@@ -78,6 +78,11 @@ class _ServerMixin:
                 core.logger.warning("closed %s: a binary frame outside a binary packet", eio_sid)
                 return [(CLOSE, "/", None, None)]
             return self._sioschema_attachment(eio_sid, pending, bytes(frame))
+        if not isinstance(frame, str):
+            # Engine.IO decodes a message that happens to be JSON (``4[1]``, ``4null``)
+            header = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
+            error = WireError(code="bad_packet", detail="Unknown packet type")
+            return [self._sioschema_refuse(eio_sid, header, error)]
         if pending is not None:  # a text frame where an attachment was due
             del core.pending[eio_sid]
             if not pending.discard:

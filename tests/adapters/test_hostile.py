@@ -85,7 +85,7 @@ def test_event_data_not_an_array_with_a_name(raw: Raw, data: str) -> None:
 
 
 def test_ack_id_out_of_range(raw: Raw) -> None:
-    frame = '42' + "9" * 30 + '["echo_point",{"x":1,"y":2}]'
+    frame = "42" + "9" * 30 + '["echo_point",{"x":1,"y":2}]'
     assert timed_event(raw, frame) == [packet_error("bad_packet", "Ack id out of range")]
 
 
@@ -93,7 +93,7 @@ def test_ack_for_nothing_the_server_asked(raw: Raw) -> None:
     assert timed_event(raw, "43999[1]") == [packet_error("bad_packet", "Unknown ack id")]
 
 
-@pytest.mark.parametrize("frame", ['49["echo_point"]', "4x", "4"])
+@pytest.mark.parametrize("frame", ['49["echo_point"]', "4x", "4", "4[1,2]", "4null"])
 def test_unknown_packet_type(raw: Raw, frame: str) -> None:
     assert timed_event(raw, frame) == [packet_error("bad_packet", "Unknown packet type")]
 
