@@ -6,12 +6,14 @@ Declare every event of a namespace in one :class:`EventRegistry`; bind it with
 """
 
 from ._registry import Emit, Event, EventRegistry
+from ._wire import Limits
 from .errors import PayloadError, RegistryError, SioSchemaError
 
 __all__ = [
     "Emit",
     "Event",
     "EventRegistry",
+    "Limits",
     "PayloadError",
     "RegistryError",
     "SioSchemaError",

@@ -17,13 +17,46 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Final
 
 import msgspec
+import msgspec.inspect as mi
 
+from ._wire import is_finite
 from .errors import ErrorCode, PayloadError, RegistryError
 
 __all__ = ["ArgsCodec"]
 
 _AT = " - at `"
 _INDEX = re.compile(r"^\$\[(\d+)\]")
+
+
+def _nodes(root: mi.Type) -> list[mi.Type]:
+    """Every node of a msgspec type tree (recursive Structs visited once)."""
+    seen: set[int] = set()
+    found: list[mi.Type] = []
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, mi.Field):
+            node = node.type
+        if not isinstance(node, mi.Type) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        for name in node.__struct_fields__:
+            value = getattr(node, name)
+            if isinstance(value, tuple):
+                stack.extend(value)
+            else:
+                stack.append(value)
+    return found
+
+
+def _bigint(node: mi.Type) -> bool:
+    """``Annotated[int, msgspec.Meta(extra={"bigint": True})]``: ints beyond int64 pass."""
+    return (
+        isinstance(node, mi.Metadata)
+        and isinstance(node.type, mi.IntType)
+        and bool((node.extra or {}).get("bigint"))
+    )
 
 
 def _plural(n: int) -> str:
@@ -41,7 +74,17 @@ class ArgsCodec:
     tuple for several).
     """
 
-    __slots__ = ("_classes", "_code", "_struct", "arity", "kind", "strict", "types")
+    __slots__ = (
+        "_classes",
+        "_code",
+        "_floats",
+        "_struct",
+        "arity",
+        "big_ints",
+        "kind",
+        "strict",
+        "types",
+    )
 
     types: tuple[Any, ...]
     arity: int
@@ -78,6 +121,11 @@ class ArgsCodec:
             reason = str(exc).strip().splitlines()[-1]
             msg = f"{label}: unsupported type: {reason}"
             raise RegistryError(msg) from exc
+        nodes = _nodes(mi.type_info(self._struct))
+        # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
+        self.big_ints = any(_bigint(n) for n in nodes)
+        # only values that may hold a float are checked for NaN / Infinity when sent
+        self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
         for annotated, example in _meta_examples(types):
             try:
                 msgspec.json.decode(msgspec.json.encode(example), type=annotated)
@@ -180,6 +228,10 @@ class ArgsCodec:
         except TypeError as exc:  # an object msgspec cannot serialise
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
+        if self._floats and not is_finite(data):
+            detail = "NaN and Infinity are not JSON"
+            error = self._error("invalid_number", detail, event, namespace, "$")
+            raise error
         exact = all(type(v) is c for v, c in zip(values, self._classes, strict=True))
         if not exact:
             # Dicts and other convertible values: send the validated form, so fields the

@@ -7,14 +7,16 @@ The sync and async servers (and through them Flask-SocketIO) call into one
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._registry import Emit, Event, EventRegistry
+from ._wire import Header, Limits
 from .errors import PayloadError, SioSchemaError
 from .inspect import RegistryInfo, by_namespace
 
-__all__ = ["Dispatcher", "ErrorHook"]
+__all__ = ["Dispatcher", "ErrorHook", "Pending"]
 
 ErrorHook = Callable[[PayloadError, str], Any]
 """``hook(error, sid)``: observe a rejected message; return a replacement reply or
@@ -23,10 +25,36 @@ ErrorHook = Callable[[PayloadError, str], Any]
 logger = logging.getLogger("sioschema")
 
 
-class Dispatcher:
-    """Knows the bound registries and turns every failure into one error reply."""
+class Pending:
+    """A binary packet waiting for its attachments (or being skipped after an error)."""
 
-    __slots__ = ("error_event", "logger", "namespaces", "on_payload_error")
+    __slots__ = ("attachments", "data", "discard", "header", "size")
+
+    def __init__(self, header: Header, data: Any, size: int, *, discard: bool = False) -> None:
+        self.header = header
+        self.data = data
+        self.size = size
+        self.discard = discard
+        self.attachments: list[bytes] = []
+
+
+class Dispatcher:
+    """Knows the bound registries and limits, and turns every failure into one error reply.
+
+    It also keeps the little per-connection state the limits need: a binary packet
+    waiting for its attachments, and the number of handler calls running.
+    """
+
+    __slots__ = (
+        "_lock",
+        "error_event",
+        "in_flight",
+        "limits",
+        "logger",
+        "namespaces",
+        "on_payload_error",
+        "pending",
+    )
 
     def __init__(
         self,
@@ -34,11 +62,51 @@ class Dispatcher:
         *,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.namespaces: dict[str, RegistryInfo] = by_namespace(registries)
         self.error_event = error_event
         self.on_payload_error = on_payload_error
+        self.limits = limits if limits is not None else Limits()
+        if not isinstance(self.limits, Limits):
+            msg = f"limits must be a sioschema.Limits, got {type(self.limits).__name__}"
+            raise TypeError(msg)
         self.logger = logger
+        self.pending: dict[str, Pending] = {}
+        self.in_flight: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    # -- per-connection state ----------------------------------------------------------
+
+    def enter(self, eio_sid: str) -> bool:
+        """Count a handler call starting; ``False`` when the connection is at its limit."""
+        with self._lock:
+            running = self.in_flight.get(eio_sid, 0)
+            if running >= self.limits.max_in_flight:
+                return False
+            self.in_flight[eio_sid] = running + 1
+            return True
+
+    def leave(self, eio_sid: str) -> None:
+        with self._lock:
+            running = self.in_flight.get(eio_sid)
+            if running is None:
+                return
+            if running <= 1:
+                del self.in_flight[eio_sid]
+            else:
+                self.in_flight[eio_sid] = running - 1
+
+    def forget(self, eio_sid: str) -> None:
+        """Drop a closed connection's state."""
+        self.pending.pop(eio_sid, None)
+        with self._lock:
+            self.in_flight.pop(eio_sid, None)
+
+    def rate_limited(self, name: Any, namespace: str) -> PayloadError:
+        detail = f"Too many requests in flight (at most {self.limits.max_in_flight})"
+        event = name if isinstance(name, str) else ""
+        return PayloadError("rate_limited", event, detail, namespace=namespace)
 
     # -- binding -----------------------------------------------------------------------
 
@@ -89,7 +157,7 @@ class Dispatcher:
         One line per message: WARNING for a bad request (its code and path, never a
         value from the payload), ERROR with the cause for a failure of the server's code.
         """
-        if error.code == "internal_error":
+        if error.code == "internal_error" and error.__cause__ is not None:
             self.logger.error(
                 "`%.100s` on `%s` failed in the server",
                 error.event,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, overload
 from typing_extensions import TypeVar
 
 from ._compile import ArgsCodec
+from ._wire import RESERVED_EVENTS
 from .errors import RegistryError
 
 if TYPE_CHECKING:
@@ -23,11 +24,6 @@ __all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry"]
 
 P = TypeVar("P", default=Any)
 A = TypeVar("A", default=Any)
-
-RESERVED_EVENTS: frozenset[str] = frozenset(
-    {"connect", "disconnect", "connect_error", "disconnecting", "newListener", "removeListener"}
-)
-"""Names Socket.IO uses itself; a registry may not declare them."""
 
 _NAMESPACE = re.compile(r"^/[^\s,?]*$")
 
@@ -222,6 +218,10 @@ class EventRegistry:
     :param tags: AsyncAPI ``info.tags``.
     :param external_docs: AsyncAPI ``info.externalDocs``.
     :param id: AsyncAPI ``id``.
+    :param auth: the type of the ``auth`` payload a client sends when it connects; it is
+        validated like a request, the connect handler receives it typed, and a client
+        whose ``auth`` breaks it is refused (``CONNECT_ERROR`` with an ``invalid_auth``
+        error). Omitted (``None``), ``auth`` is not checked.
     """
 
     __sioschema_info__: ClassVar[RegistryInfo]
@@ -240,6 +240,7 @@ class EventRegistry:
         tags: Sequence[dict[str, Any]] = (),
         external_docs: dict[str, str] | None = None,
         id: str | None = None,
+        auth: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
@@ -305,6 +306,16 @@ class EventRegistry:
                     emit.ack, strict=strict, kind="ack", label=f"{where} ack", code="invalid_ack"
                 )
 
+        auth_codec = None
+        if auth is not None:
+            auth_codec = ArgsCodec(
+                (auth,),
+                strict=strict,
+                kind="auth",
+                label=f"{qual} auth",
+                code="invalid_auth",
+            )
+
         cls.__sioschema_info__ = RegistryInfo(
             registry=cls,
             namespace=namespace,
@@ -320,6 +331,8 @@ class EventRegistry:
             tags=tuple(tags),
             external_docs=external_docs,
             id=id,
+            auth=auth,
+            auth_codec=auth_codec,
         )
 
     def __new__(cls, *args: Any, **kwargs: Any) -> EventRegistry:

@@ -26,6 +26,14 @@ ErrorCode = Literal[
     "unknown_event",
     "internal_error",
     "invalid_ack",
+    "invalid_auth",
+    "bad_packet",
+    "invalid_number",
+    "payload_too_large",
+    "payload_too_deep",
+    "reserved_event",
+    "rate_limited",
+    "unknown_namespace",
 ]
 """The ``code`` of an error reply.
 
@@ -35,6 +43,22 @@ ErrorCode = Literal[
 - ``internal_error``: the handler raised, or returned an ack that breaks its declared type.
 - ``invalid_ack``: (server side only) a client answered a server emit with an ack that
   breaks the declared ack type.
+- ``invalid_auth``: the ``auth`` payload of a connection breaks the registry's declared
+  ``auth`` type (sent in the connection refusal, ``event`` is ``connect``).
+- ``bad_packet``: the frame is not a valid Socket.IO packet: invalid JSON, event data
+  that is not an array starting with a name, an unknown packet type, an ack id out of
+  range, bad binary placeholders, an ack the server did not ask for.
+- ``invalid_number``: ``NaN``, ``Infinity``, a float out of range (``1e400``) or an
+  integer outside int64 (unless the event's schema declares a wider bound).
+- ``payload_too_large``: the packet is larger than ``Limits.max_payload_bytes``, or has
+  more binary attachments than ``Limits.max_attachments``.
+- ``payload_too_deep``: arguments nested deeper than ``Limits.max_depth``.
+- ``reserved_event``: the client sent an event Socket.IO reserves (``connect``,
+  ``disconnect``, ...); no handler runs.
+- ``rate_limited``: the connection already has ``Limits.max_in_flight`` handler calls
+  running; this one was not started.
+- ``unknown_namespace``: a packet for a namespace this client is not connected to (sent
+  as the ``data`` of a ``CONNECT_ERROR`` packet for that namespace).
 """
 
 

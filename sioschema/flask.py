@@ -25,6 +25,7 @@ import flask_socketio
 from ._dispatch import Dispatcher, ErrorHook
 from ._docs import DocsPages
 from ._registry import A, Emit, Event, P
+from ._wire import Limits
 from .socketio import Registries, Server
 
 __all__ = ["SocketIO"]
@@ -42,6 +43,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         ack (default ``"error"``).
     :param on_payload_error: ``hook(error, sid)`` called for every rejected message;
         return a replacement reply, or ``None`` to send the default one.
+    :param limits: a :class:`~sioschema.Limits` (default ``Limits()``): what one client
+        may send. Engine.IO's ``max_http_buffer_size`` stays the hard cap on a frame.
     :param docs_url: a route of the Flask app for the docs page (``"/asyncapi"``:
         also ``/asyncapi.json`` and ``/asyncapi.yaml``); ``None`` (the default) adds none.
     :param docs_viewer: the base URL of the ``@asyncapi/react-component`` npm package;
@@ -57,12 +60,13 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         registry: Registries = None,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
         docs_url: str | None = None,
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
         self._sioschema = Dispatcher(
-            registry, error_event=error_event, on_payload_error=on_payload_error
+            registry, error_event=error_event, on_payload_error=on_payload_error, limits=limits
         )
         self._sioschema_docs = None
         if docs_url is not None:
@@ -80,6 +84,9 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         server = self.server
         server.__class__ = Server
         server._sioschema = self._sioschema
+        # Engine.IO holds the bound methods python-socketio registered at construction.
+        server.eio.on("message", server._handle_eio_message)
+        server.eio.on("disconnect", server._handle_eio_disconnect)
         server._sioschema_docs = None  # served by Flask routes, below
         docs = self._sioschema_docs
         if docs is not None:
@@ -90,6 +97,11 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
                     view_func=partial(_docs_view, docs, path),
                     methods=["GET"],
                 )
+
+    @property
+    def limits(self) -> Limits:
+        """The limits every client's frames are held to."""
+        return self._sioschema.limits
 
     def on(self, message: Event | str, namespace: str | None = None) -> Callable[[F], F]:
         """Register a handler for a declared :class:`Event` (or any event name).

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import RegistryError
 
 if TYPE_CHECKING:
+    from ._compile import ArgsCodec
     from ._registry import Emit, Event, EventRegistry
 
 __all__ = ["RegistryInfo", "info", "by_namespace"]
@@ -34,6 +35,9 @@ class RegistryInfo:
     tags: tuple[Mapping[str, Any], ...] = ()
     external_docs: Mapping[str, str] | None = None
     id: str | None = None
+    auth: Any = None
+    """The declared type of the connection's ``auth`` payload (``None``: not checked)."""
+    auth_codec: ArgsCodec | None = field(default=None, repr=False)
 
 
 def info(registry: type[EventRegistry]) -> RegistryInfo:

@@ -14,15 +14,25 @@ from typing import Any, TypeVar, overload
 import socketio
 from socketio import exceptions, packet
 
-from ._dispatch import Dispatcher, ErrorHook
+from ._dispatch import Dispatcher, ErrorHook, Pending
 from ._docs import DocsPages, Page
 from ._registry import A, Emit, Event, EventRegistry, P
+from ._wire import RESERVED_EVENTS, Header, Limits, WireError, decode_json, parse_header
 from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
+
+# What to do with a screened frame: a packet type to hand to python-socketio's own
+# ``_handle_*`` method, or one of these answers.
+REPLY = "reply"  # an error ack (when the packet has an ack id) or one error event
+REFUSE = "refuse"  # a CONNECT_ERROR packet for the namespace
+CLOSE = "close"  # close the Engine.IO connection
+Action = tuple[Any, str, Any, Any]  # (what, namespace, ack id, data or reply)
+
+_tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
 
 
 class _ServerMixin:
@@ -37,11 +47,12 @@ class _ServerMixin:
         registry: Registries,
         error_event: str,
         on_payload_error: ErrorHook | None,
+        limits: Limits | None,
         docs_url: str | None = None,
         docs_viewer: str | None = None,
     ) -> None:
         self._sioschema = Dispatcher(
-            registry, error_event=error_event, on_payload_error=on_payload_error
+            registry, error_event=error_event, on_payload_error=on_payload_error, limits=limits
         )
         self._sioschema_docs = None
         if docs_url is not None:
@@ -51,6 +62,162 @@ class _ServerMixin:
                 error_event=error_event,
                 viewer=docs_viewer,
             )
+
+    @property
+    def limits(self) -> Limits:
+        """The limits every client's frames are held to."""
+        return self._sioschema.limits
+
+    # -- screening every frame, before python-socketio's own dispatch --------------------
+
+    def _sioschema_connected(self, eio_sid: str, namespace: str) -> str | None:
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)  # type: ignore[attr-defined]
+        if sid is None or not self.manager.is_connected(sid, namespace):  # type: ignore[attr-defined]
+            return None
+        return sid  # type: ignore[no-any-return]
+
+    def _sioschema_screen(self, eio_sid: str, frame: Any) -> list[Action]:
+        """Check one Engine.IO message; say what to do with it (no I/O here).
+
+        Every frame that breaks the protocol or a limit gets one answer and one log
+        line; only what passes reaches python-socketio's ``_handle_*`` methods.
+        """
+        core = self._sioschema
+        actions: list[Action] = []
+        pending = core.pending.get(eio_sid)
+        if isinstance(frame, (bytes, bytearray)):
+            if pending is None:
+                core.logger.warning("closed %s: a binary frame outside a binary packet", eio_sid)
+                return [(CLOSE, "/", None, None)]
+            return self._sioschema_attachment(eio_sid, pending, bytes(frame))
+        if not isinstance(frame, str):
+            # Engine.IO decodes a message that happens to be JSON (``4[1]``, ``4null``)
+            header = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
+            error = WireError(code="bad_packet", detail="Unknown packet type")
+            return [self._sioschema_refuse(eio_sid, header, error)]
+        if pending is not None:  # a text frame where an attachment was due
+            del core.pending[eio_sid]
+            if not pending.discard:
+                error = WireError(code="bad_packet", detail="Expected a binary attachment")
+                actions.append(self._sioschema_refuse(eio_sid, pending.header, error))
+        try:
+            actions.append(self._sioschema_packet(eio_sid, frame))
+        except WireError as error:
+            header = error.header or Header(type=-1, attachments=0, namespace="/", id=None, body=0)
+            actions.append(self._sioschema_refuse(eio_sid, header, error))
+        return actions
+
+    def _sioschema_packet(self, eio_sid: str, frame: str) -> Action:
+        core = self._sioschema
+        limits = core.limits
+        header = parse_header(frame)
+        try:
+            if len(frame) > limits.max_payload_bytes:
+                detail = f"Packet larger than {limits.max_payload_bytes} bytes"
+                raise WireError(code="payload_too_large", detail=detail)
+            kind, namespace, id = header.type, header.namespace, header.id
+            body = frame[header.body :]
+            if kind == packet.CONNECT:
+                return (kind, namespace, None, decode_json(body, limits) if body else None)
+            if kind == packet.DISCONNECT:
+                return (kind, namespace, None, None)
+            sid = self._sioschema_connected(eio_sid, namespace)
+            if sid is None:
+                detail = f"Not connected to namespace `{namespace}`"
+                raise WireError(code="unknown_namespace", detail=detail)
+            if kind == packet.CONNECT_ERROR:
+                raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
+            data = self._sioschema_json(body, namespace, kind) if body else None
+            if kind == packet.EVENT or kind == packet.BINARY_EVENT:
+                if type(data) is not list or not data or type(data[0]) is not str:
+                    raise WireError(
+                        code="bad_packet", detail="Event data must be an array starting with a name"
+                    )
+                if data[0] in RESERVED_EVENTS:
+                    detail = f"`{data[0]}` is reserved by Socket.IO"
+                    raise WireError(code="reserved_event", detail=detail, event=data[0])
+            else:  # an ack to a server emit
+                if type(data) is not list:
+                    raise WireError(code="bad_packet", detail="Ack data must be an array")
+                callbacks = self.manager.callbacks.get(sid, {})  # type: ignore[attr-defined]
+                if id is None or not id or id not in callbacks:
+                    raise WireError(code="bad_packet", detail="Unknown ack id")
+            if kind == packet.BINARY_EVENT or kind == packet.BINARY_ACK:
+                if not 1 <= header.attachments <= limits.max_attachments:
+                    detail = f"Binary packets carry 1 to {limits.max_attachments} attachments"
+                    core.pending[eio_sid] = Pending(header, None, 0, discard=True)
+                    raise WireError(code="payload_too_large", detail=detail)
+                core.pending[eio_sid] = Pending(header, data, len(frame))
+                return (None, namespace, None, None)
+            return (kind, namespace, id, data)
+        except WireError as error:
+            error.header = header
+            raise
+
+    def _sioschema_json(self, body: str, namespace: str, kind: int) -> Any:
+        limits = self._sioschema.limits
+        try:
+            return decode_json(body, limits)
+        except WireError as error:
+            if error.code != "invalid_number" or not error.detail.startswith("Integer"):
+                raise
+            # integers beyond int64 pass only for an event whose schema declares them
+            data = decode_json(body, limits, big_ints=True)
+            if kind == packet.EVENT or kind == packet.BINARY_EVENT:
+                name = data[0] if type(data) is list and data else None
+                event = self._sioschema.declared(namespace, name) if type(name) is str else None
+                if event is not None and event.request_codec.big_ints:
+                    return data
+            raise
+
+    def _sioschema_attachment(self, eio_sid: str, pending: Pending, frame: bytes) -> list[Action]:
+        core = self._sioschema
+        header = pending.header
+        if pending.discard:
+            pending.size += 1
+            if pending.size >= header.attachments:
+                del core.pending[eio_sid]
+            return []
+        pending.attachments.append(frame)
+        pending.size += len(frame)
+        if pending.size > core.limits.max_payload_bytes:
+            pending.discard = True
+            pending.size = len(pending.attachments)
+            if pending.size >= header.attachments:
+                del core.pending[eio_sid]
+            detail = f"Packet larger than {core.limits.max_payload_bytes} bytes"
+            return [
+                self._sioschema_refuse(
+                    eio_sid, header, WireError(code="payload_too_large", detail=detail)
+                )
+            ]
+        if len(pending.attachments) < header.attachments:
+            return []
+        del core.pending[eio_sid]
+        try:
+            data = self.packet_class.reconstruct_binary(pending.data, pending.attachments)
+        except (IndexError, KeyError, TypeError):
+            error = WireError(code="bad_packet", detail="Invalid binary placeholder")
+            return [self._sioschema_refuse(eio_sid, header, error)]
+        kind = packet.EVENT if header.type == packet.BINARY_EVENT else packet.ACK
+        return [(kind, header.namespace, header.id, data)]
+
+    def _sioschema_refuse(self, eio_sid: str, header: Header, error: WireError) -> Action:
+        """The answer to a frame that broke the protocol or a limit (logged once)."""
+        namespace = header.namespace
+        sid = self._sioschema_connected(eio_sid, namespace)
+        failure = PayloadError(
+            error.code, error.event, error.detail, namespace=namespace, kind="packet"
+        )
+        reply = self._sioschema.reject(failure, sid or eio_sid)
+        if sid is None or header.type == packet.CONNECT:
+            return (REFUSE, namespace, None, {"message": error.detail, "data": reply})
+        is_event = header.type == packet.EVENT or header.type == packet.BINARY_EVENT
+        return (REPLY, namespace, header.id if is_event else None, reply)
+
+    def _sioschema_answer(self, namespace: str, value: Any) -> Any:
+        """The packet for a REFUSE action."""
+        return self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
 
     @property
     def registries(self) -> dict[str, type[EventRegistry]]:
@@ -83,6 +250,38 @@ class _ServerMixin:
             return True
         ns_handler, _ = self._get_namespace_handler(namespace, ())  # type: ignore[attr-defined]
         return ns_handler is not None and hasattr(ns_handler, "on_" + name)
+
+    def _sioschema_connect_args(self, namespace: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Validate a connection's ``auth`` against the registry; refuse it if it breaks."""
+        found = self._sioschema.namespaces.get(namespace)
+        codec = found.auth_codec if found is not None else None
+        if codec is None or len(args) < 3:
+            return args
+        try:
+            (auth,) = codec.decode((args[2],), "connect", namespace)
+        except PayloadError as error:
+            reply = self._sioschema.reject(error, args[0])
+            raise exceptions.ConnectionRefusedError(error.detail, reply) from None
+        return (*args[:2], auth, *args[3:])
+
+    def _sioschema_connect_failed(self, eio_sid: str, namespace: str, exc: Exception) -> Any:
+        """A connect handler raised: refuse the connection (fail closed), log once.
+
+        Returns the packet to send, after undoing python-socketio's half-made session.
+        """
+        namespace = namespace or "/"
+        core = self._sioschema
+        error = core.internal_error("connect", namespace)
+        error.__cause__ = exc
+        reply = core.reject(error, eio_sid)
+        value = {"message": "Connection refused: internal server error", "data": reply}
+        manager = self.manager  # type: ignore[attr-defined]
+        sid = manager.sid_from_eio_sid(eio_sid, namespace)
+        if self.always_connect:  # type: ignore[attr-defined]
+            pkt = self.packet_class(packet.DISCONNECT, data=value, namespace=namespace)
+        else:
+            pkt = self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
+        return sid, pkt
 
     def _sioschema_request(
         self, name: str, namespace: str, data: list[Any]
@@ -127,6 +326,8 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         ack (default ``"error"``).
     :param on_payload_error: ``hook(error, sid)`` called for every rejected message;
         return a replacement reply, or ``None`` to send the default one.
+    :param limits: a :class:`~sioschema.Limits` (default ``Limits()``): what one client
+        may send. Engine.IO's ``max_http_buffer_size`` stays the hard cap on a frame.
     :param docs_url: where the docs page and the AsyncAPI documents are served
         (``"/asyncapi"``: also ``/asyncapi.json`` and ``/asyncapi.yaml``) by this
         module's :class:`WSGIApp`; ``None`` (the default) serves none.
@@ -144,11 +345,12 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         registry: Registries = None,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
         docs_url: str | None = None,
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error, docs_url, docs_viewer)
+        self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
         super().__init__(*args, **kwargs)
 
     @overload
@@ -273,12 +475,77 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             raise exceptions.TimeoutError()
         return self._sioschema.decode_call_ack(declared, namespace, received[0])
 
+    def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
+        if self.packet_class is not packet.Packet:  # a custom serializer: not screened
+            super()._handle_eio_message(eio_sid, data)
+            return
+        for what, namespace, id, value in self._sioschema_screen(eio_sid, data):
+            if what == packet.EVENT:
+                self._handle_event(eio_sid, namespace, id, value)
+            elif what == packet.ACK:
+                self._handle_ack(eio_sid, namespace, id, value)
+            elif what == packet.CONNECT:
+                self._handle_connect(eio_sid, namespace, value)
+            elif what == packet.DISCONNECT:
+                self._handle_disconnect(eio_sid, namespace, self.reason.CLIENT_DISCONNECT)
+            elif what == REPLY:
+                self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, value))
+            elif what == REFUSE:
+                self._send_packet(eio_sid, self._sioschema_answer(namespace, value))
+            elif what == CLOSE:
+                self.eio.disconnect(eio_sid)
+
+    def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
+        try:
+            super()._handle_eio_disconnect(eio_sid, reason)
+        finally:
+            self._sioschema.forget(eio_sid)
+
+    def _handle_connect(self, eio_sid: str, namespace: str, data: Any) -> None:
+        try:
+            super()._handle_connect(eio_sid, namespace, data)
+        except Exception as exc:
+            sid, pkt = self._sioschema_connect_failed(eio_sid, namespace, exc)
+            namespace = namespace or "/"
+            if sid is not None and self.always_connect:
+                self.manager.pre_disconnect(sid, namespace)
+            self._send_packet(eio_sid, pkt)
+            if sid is not None:
+                self.manager.disconnect(sid, namespace, ignore_queue=True)
+
+    def _trigger_event(self, event: str, namespace: str, *args: Any) -> Any:
+        if event == "connect":
+            args = self._sioschema_connect_args(namespace, args)
+        return super()._trigger_event(event, namespace, *args)
+
+    def _handle_event(self, eio_sid: str, namespace: str, id: Any, data: Any) -> None:
+        namespace = namespace or "/"
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        if not self.manager.is_connected(sid, namespace):
+            self.logger.warning("%s is not connected to namespace %s", sid, namespace)
+            return
+        if not self.async_handlers:
+            self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
+            return
+        core = self._sioschema
+        if not core.enter(eio_sid):
+            reply = core.reject(core.rate_limited(data[0], namespace), sid)
+            self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            return
+        self.start_background_task(self._sioschema_run, sid, eio_sid, data, namespace, id)
+
+    def _sioschema_run(self, sid: str, eio_sid: str, data: Any, namespace: str, id: Any) -> None:
+        try:
+            self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
+        finally:
+            self._sioschema.leave(eio_sid)
+
     def _handle_event_internal(
         self, server: Server, sid: str, eio_sid: str, data: list[Any], namespace: str, id: Any
     ) -> None:
         core = self._sioschema
         name = data[0]
-        if namespace not in core.namespaces or not isinstance(name, str):
+        if not isinstance(name, str):  # only with a custom serializer (not screened)
             super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
             return
         try:
@@ -313,11 +580,12 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         registry: Registries = None,
         error_event: str = "error",
         on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
         docs_url: str | None = None,
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error, docs_url, docs_viewer)
+        self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
         super().__init__(*args, **kwargs)
 
     @overload
@@ -444,6 +712,75 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             raise exceptions.TimeoutError() from None
         return self._sioschema.decode_call_ack(declared, namespace, received[0])
 
+    async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
+        if self.packet_class is not packet.Packet:  # a custom serializer: not screened
+            await super()._handle_eio_message(eio_sid, data)
+            return
+        for what, namespace, id, value in self._sioschema_screen(eio_sid, data):
+            if what == packet.EVENT:
+                await self._handle_event(eio_sid, namespace, id, value)
+            elif what == packet.ACK:
+                await self._handle_ack(eio_sid, namespace, id, value)
+            elif what == packet.CONNECT:
+                await self._handle_connect(eio_sid, namespace, value)
+            elif what == packet.DISCONNECT:
+                await self._handle_disconnect(eio_sid, namespace, self.reason.CLIENT_DISCONNECT)
+            elif what == REPLY:
+                await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, value))
+            elif what == REFUSE:
+                await self._send_packet(eio_sid, self._sioschema_answer(namespace, value))
+            elif what == CLOSE:
+                await self.eio.disconnect(eio_sid)
+
+    async def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
+        try:
+            await super()._handle_eio_disconnect(eio_sid, reason)
+        finally:
+            self._sioschema.forget(eio_sid)
+
+    async def _handle_connect(self, eio_sid: str, namespace: str, data: Any) -> None:
+        try:
+            await super()._handle_connect(eio_sid, namespace, data)
+        except Exception as exc:
+            sid, pkt = self._sioschema_connect_failed(eio_sid, namespace, exc)
+            namespace = namespace or "/"
+            if sid is not None and self.always_connect:
+                self.manager.pre_disconnect(sid, namespace)
+            await self._send_packet(eio_sid, pkt)
+            if sid is not None:
+                await self.manager.disconnect(sid, namespace, ignore_queue=True)
+
+    async def _trigger_event(self, event: str, namespace: str, *args: Any) -> Any:
+        if event == "connect":
+            args = self._sioschema_connect_args(namespace, args)
+        return await super()._trigger_event(event, namespace, *args)
+
+    async def _handle_event(self, eio_sid: str, namespace: str, id: Any, data: Any) -> None:
+        namespace = namespace or "/"
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        if not self.manager.is_connected(sid, namespace):
+            self.logger.warning("%s is not connected to namespace %s", sid, namespace)
+            return
+        if not self.async_handlers:
+            await self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
+            return
+        core = self._sioschema
+        if not core.enter(eio_sid):
+            reply = core.reject(core.rate_limited(data[0], namespace), sid)
+            await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            return
+        task = self.start_background_task(self._sioschema_run, sid, eio_sid, data, namespace, id)
+        _tasks.add(task)
+        task.add_done_callback(_tasks.discard)
+
+    async def _sioschema_run(
+        self, sid: str, eio_sid: str, data: Any, namespace: str, id: Any
+    ) -> None:
+        try:
+            await self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
+        finally:
+            self._sioschema.leave(eio_sid)
+
     async def _handle_event_internal(
         self,
         server: AsyncServer,
@@ -455,7 +792,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
     ) -> None:
         core = self._sioschema
         name = data[0]
-        if namespace not in core.namespaces or not isinstance(name, str):
+        if not isinstance(name, str):  # only with a custom serializer (not screened)
             await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
             return
         try:

@@ -8,9 +8,11 @@ ran exactly when it should, with typed objects.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import enum
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypedDict
@@ -86,6 +88,11 @@ class Api(EventRegistry, title="Test API", version="0.1.0"):
     emit_bad = Event(ack=str, emits=[said])
     ask = Event(request=int, ack=int, emits=[question])
     unhandled = Event(request=int)
+    measured = Emit(float)
+    slow = Event(request=Annotated[float, msgspec.Meta(ge=0, le=5)], ack=float)
+    big = Event(request=Annotated[int, msgspec.Meta(ge=0, extra={"bigint": True})], ack=str)
+    nan_ack = Event(ack=float)
+    emit_nan = Event(ack=float, emits=[measured])
 
 
 class Lax(EventRegistry, namespace="/lax", strict=False):
@@ -101,7 +108,17 @@ class Rooms(EventRegistry, namespace="/rooms"):
     count = Event(request=Annotated[int, msgspec.Meta(ge=0)], ack=int)
 
 
-REGISTRIES = (Api, Lax, Rooms)
+class Token(msgspec.Struct, forbid_unknown_fields=True):
+    token: Annotated[str, msgspec.Meta(min_length=3)]
+
+
+class Secure(EventRegistry, namespace="/secure", auth=Token):
+    """Connections must send a valid ``auth`` payload."""
+
+    whoami = Event(ack=str)
+
+
+REGISTRIES = (Api, Lax, Rooms, Secure)
 
 
 class Recorder:
@@ -111,10 +128,12 @@ class Recorder:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.lock = threading.Lock()
         self.asked: list[Any] = []
+        self.lifecycle: list[tuple[str, tuple[Any, ...]]] = []
+        """``$connect`` / ``$disconnect`` handler calls, kept apart from events."""
 
     def record(self, name: str, args: tuple[Any, ...]) -> None:
         with self.lock:
-            self.calls.append((name, args))
+            (self.lifecycle if name.startswith("$") else self.calls).append((name, args))
 
     def names(self) -> list[str]:
         with self.lock:
@@ -124,6 +143,7 @@ class Recorder:
         with self.lock:
             self.calls.clear()
             self.asked.clear()
+            self.lifecycle.clear()
 
 
 class Ctx:
@@ -164,6 +184,11 @@ def _ask(ctx: Ctx, n: int) -> int:
     return n
 
 
+def _emit_nan(ctx: Ctx) -> float:
+    ctx.emit(Api.measured, float("nan"), to=ctx.sid)
+    return 1.0
+
+
 def _area(ctx: Ctx, shape: Shape) -> float:
     return shape.r * shape.r * 3.0 if isinstance(shape, Circle) else shape.side**2
 
@@ -186,6 +211,10 @@ IMPLS: dict[str, Callable[..., Any]] = {
     "bad_ack": lambda ctx: {"x": -1, "y": 0},
     "emit_bad": _emit_bad,
     "ask": _ask,
+    "slow": lambda ctx, seconds: seconds,  # the adapters sleep first
+    "big": lambda ctx, n: str(n),
+    "nan_ack": lambda ctx: float("nan"),
+    "emit_nan": _emit_nan,
     # plain, undeclared handler on a registry namespace: not validated
     "legacy": lambda ctx, *args: {"got": list(args)},
 }
@@ -218,6 +247,8 @@ def flask_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
         def handler(*args: Any) -> Any:
             sid = flask.request.sid  # type: ignore[attr-defined]
             recorder.record(name, args)
+            if name == "slow":
+                time.sleep(args[0])
             ctx = Ctx(sid)
             value = impl(ctx, *args)
             run_ctx(ctx, sid)
@@ -241,6 +272,28 @@ def flask_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
             return n + 1
 
     sio.on_namespace(RoomsNamespace("/rooms"))
+
+    @sio.on("connect")
+    def on_connect(auth: Any) -> None:
+        recorder.record("$connect", (auth,))
+
+    @sio.on("disconnect")
+    def on_disconnect(reason: Any = None) -> None:
+        recorder.record("$disconnect", ())
+
+    @sio.on("connect", namespace="/secure")
+    def on_secure(auth: Token) -> None:
+        recorder.record("$connect", (auth,))
+        flask.session["token"] = auth.token
+
+    @sio.on(Secure.whoami)
+    def whoami() -> str:
+        return str(flask.session["token"])
+
+    @sio.on("connect", namespace="/fragile")
+    def on_fragile(auth: Any) -> None:
+        raise RuntimeError("connect handler bug")
+
     return app, sio
 
 
@@ -266,6 +319,8 @@ def wsgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
     def mount(name: str, impl: Callable[..., Any], namespace: str) -> None:
         def handler(sid: str, *args: Any) -> Any:
             recorder.record(name, args)
+            if name == "slow":
+                time.sleep(args[0])
             ctx = Ctx(sid)
             value = impl(ctx, *args)
             run_ctx(ctx)
@@ -289,6 +344,29 @@ def wsgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
             return n + 1
 
     sio.register_namespace(RoomsNamespace("/rooms"))
+    tokens: dict[str, str] = {}
+
+    @sio.on("connect")
+    def on_connect(sid: str, environ: Any, auth: Any) -> None:
+        recorder.record("$connect", (auth,))
+
+    @sio.on("disconnect")
+    def on_disconnect(sid: str, reason: Any = None) -> None:
+        recorder.record("$disconnect", ())
+
+    @sio.on("connect", namespace="/secure")
+    def on_secure(sid: str, environ: Any, auth: Token) -> None:
+        recorder.record("$connect", (auth,))
+        tokens[sid] = auth.token
+
+    @sio.on(Secure.whoami)
+    def whoami(sid: str) -> str:
+        return tokens[sid]
+
+    @sio.on("connect", namespace="/fragile")
+    def on_fragile(sid: str, environ: Any, auth: Any) -> None:
+        raise RuntimeError("connect handler bug")
+
     return WSGIApp(sio), sio
 
 
@@ -314,6 +392,8 @@ def asgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
     def mount(name: str, impl: Callable[..., Any], namespace: str) -> None:
         async def handler(sid: str, *args: Any) -> Any:
             recorder.record(name, args)
+            if name == "slow":
+                await asyncio.sleep(args[0])
             ctx = Ctx(sid)
             value = impl(ctx, *args)
             await run_ctx(ctx)
@@ -337,4 +417,27 @@ def asgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
             return n + 1
 
     sio.register_namespace(RoomsNamespace("/rooms"))
+    tokens: dict[str, str] = {}
+
+    @sio.on("connect")
+    async def on_connect(sid: str, environ: Any, auth: Any) -> None:
+        recorder.record("$connect", (auth,))
+
+    @sio.on("disconnect")
+    async def on_disconnect(sid: str, reason: Any = None) -> None:
+        recorder.record("$disconnect", ())
+
+    @sio.on("connect", namespace="/secure")
+    async def on_secure(sid: str, environ: Any, auth: Token) -> None:
+        recorder.record("$connect", (auth,))
+        tokens[sid] = auth.token
+
+    @sio.on(Secure.whoami)
+    async def whoami(sid: str) -> str:
+        return tokens[sid]
+
+    @sio.on("connect", namespace="/fragile")
+    async def on_fragile(sid: str, environ: Any, auth: Any) -> None:
+        raise RuntimeError("connect handler bug")
+
     return ASGIApp(sio), sio

@@ -65,6 +65,20 @@ def flask_server(socketio: SocketIO) -> None:
 def errors(err: PayloadError) -> None:
     assert_type(
         err.code,
-        Literal["invalid_payload", "bad_arity", "unknown_event", "internal_error", "invalid_ack"],
+        Literal[
+            "invalid_payload",
+            "bad_arity",
+            "unknown_event",
+            "internal_error",
+            "invalid_ack",
+            "invalid_auth",
+            "bad_packet",
+            "invalid_number",
+            "payload_too_large",
+            "payload_too_deep",
+            "reserved_event",
+            "rate_limited",
+            "unknown_namespace",
+        ],
     )
     assert_type(err.path, str | None)

@@ -25,6 +25,7 @@ def test_public_surface_is_pinned() -> None:
         "Emit",
         "Event",
         "EventRegistry",
+        "Limits",
         "PayloadError",
         "RegistryError",
         "SioSchemaError",

@@ -1,0 +1,198 @@
+"""What a frame from a client may be, before any handler sees it: limits and checks.
+
+Pure functions over the Socket.IO text protocol (``<type>[<n>-][<nsp>,][<id>][<json>]``)
+and msgspec. No server, no I/O: the adapters call them for every frame, and a future
+packet codec can call the same ones.
+
+The JSON of a packet is decoded by msgspec, which rejects what stdlib ``json`` (used
+by python-socketio) lets through: ``NaN`` / ``Infinity`` literals, ``1e400``, lone
+surrogates. Nesting and the int64 range are checked after it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+import msgspec
+
+from .errors import ErrorCode
+
+__all__ = [
+    "RESERVED_EVENTS",
+    "Header",
+    "Limits",
+    "WireError",
+    "decode_json",
+    "is_finite",
+    "parse_header",
+]
+
+RESERVED_EVENTS: frozenset[str] = frozenset(
+    {"connect", "disconnect", "connect_error", "disconnecting", "newListener", "removeListener"}
+)
+"""Names Socket.IO uses itself: a registry may not declare them, a client may not send them."""
+
+INT64_MIN: Final = -(2**63)
+INT64_MAX: Final = 2**63 - 1
+_MAX_ID_DIGITS: Final = 15  # ack ids are counters; JavaScript numbers are exact to 2**53
+
+# packet types (socket.io protocol v5)
+CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range(7)
+
+
+class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Limits on what one client may send; every one has a safe default.
+
+    Pass ``limits=Limits(...)`` to ``sioschema.socketio.Server`` / ``AsyncServer`` or
+    ``sioschema.flask.SocketIO``. The hard cap on one frame stays Engine.IO's own
+    ``max_http_buffer_size`` (a frame over it closes the connection); these limits sit
+    below it and answer with an error the client can read.
+    """
+
+    max_payload_bytes: int = 100_000
+    """Bytes of one packet: its text frame plus all its binary attachments."""
+    max_depth: int = 32
+    """Nesting of arrays and objects inside the event's arguments (``{"a": 1}`` is 1)."""
+    max_attachments: int = 10
+    """Binary attachments of one packet."""
+    max_in_flight: int = 64
+    """Handler calls of one connection running at once; more are refused at once."""
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if type(value) is not int or value < 1:
+                msg = f"Limits.{name} must be an int >= 1, got {value!r}"
+                raise ValueError(msg)
+
+
+class WireError(Exception):
+    """A frame broke the protocol or a limit; ``code`` and ``detail`` go to the client.
+
+    ``header`` is set when the error was found in the header (it is still read as far
+    as it goes, so the error can be answered on the right namespace).
+    """
+
+    def __init__(
+        self, code: ErrorCode, detail: str, header: Header | None = None, event: str = ""
+    ) -> None:
+        super().__init__(detail)
+        self.code: ErrorCode = code
+        self.detail = detail
+        self.header = header
+        self.event = event
+
+
+class Header(msgspec.Struct, frozen=True):
+    """The part of a packet before its JSON: type, attachments, namespace, ack id."""
+
+    type: int
+    attachments: int
+    namespace: str
+    id: int | None
+    body: int
+    """Offset of the JSON in the frame."""
+
+
+_HEADER = re.compile(r"([0-9])?(?:([0-9]+)-)?(?:(/[^,]*),?)?([0-9]+)?")
+
+
+def parse_header(frame: str) -> Header:
+    """Read a packet's header as python-socketio does, without touching its JSON.
+
+    Raises :class:`WireError` (``bad_packet``) for an unknown type or an ack id too
+    long to be one, ``payload_too_large`` for an absurd attachment count.
+    """
+    match = _HEADER.match(frame)
+    assert match is not None  # every group is optional
+    kind, count, namespace, id = match.groups()
+    header = Header(
+        type=int(kind) if kind is not None else -1,
+        attachments=int(count) if count is not None and len(count) <= 10 else 0,
+        namespace=namespace.partition("?")[0] if namespace else "/",
+        id=int(id) if id is not None and len(id) <= _MAX_ID_DIGITS else None,
+        body=match.end(),
+    )
+    if header.type < 0 or header.type > BINARY_ACK:
+        raise WireError(code="bad_packet", detail="Unknown packet type", header=header)
+    if id is not None and len(id) > _MAX_ID_DIGITS:
+        raise WireError(code="bad_packet", detail="Ack id out of range", header=header)
+    if count is not None and len(count) > 10:
+        raise WireError(
+            code="payload_too_large", detail="Too many binary attachments", header=header
+        )
+    return header
+
+
+_NON_FINITE = ("NaN", "Infinity", "-Infinity")
+_BYTE = re.compile(r"\(byte (\d+)\)$")
+_LONG_INT = re.compile(r"[0-9]{19}")  # int64 holds every integer of 18 digits
+_decode = msgspec.json.decode
+
+
+def decode_json(text: str, limits: Limits, *, big_ints: bool = False) -> Any:
+    """Decode a packet's JSON under ``limits``; raise :class:`WireError` if it breaks one.
+
+    Codes: ``bad_packet`` (not JSON, lone surrogates), ``invalid_number`` (``NaN``,
+    ``Infinity``, a float out of range, an integer outside int64 unless ``big_ints``),
+    ``payload_too_deep`` (arguments nested deeper than ``limits.max_depth``).
+
+    msgspec decodes (it rejects what stdlib ``json`` lets through: ``NaN``, ``1e400``,
+    lone surrogates). Depth and integer range are then checked only when the text
+    could break them (more brackets than the limit, a run of 19 digits), so a
+    typical event pays for two ``str.count`` calls and one regex search.
+    """
+    try:
+        value = _decode(text)
+    except msgspec.ValidationError:  # msgspec's only one for untyped JSON: 1e400
+        raise WireError(code="invalid_number", detail="Number out of range") from None
+    except RecursionError:
+        raise WireError(
+            code="payload_too_deep", detail=f"Nesting deeper than {limits.max_depth}"
+        ) from None
+    except msgspec.DecodeError as exc:
+        message = str(exc)
+        found = _BYTE.search(message)
+        if found is not None and text[int(found.group(1)) :].startswith(_NON_FINITE):
+            raise WireError(code="invalid_number", detail="NaN and Infinity are not JSON") from None
+        raise WireError(code="bad_packet", detail=f"Invalid JSON: {message}") from None
+    deep = text.count("[") + text.count("{") > limits.max_depth + 1
+    if deep or (not big_ints and _LONG_INT.search(text) is not None):
+        _check(value, limits.max_depth + 1, big_ints)
+    return value
+
+
+def _check(value: Any, max_depth: int, big_ints: bool) -> None:
+    """Walk a decoded value: nesting at most ``max_depth``, ints in int64."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, depth = pop()
+        kind = type(item)
+        if kind is list or kind is dict:
+            if depth >= max_depth:
+                # the event array is level 1; its arguments count from there
+                detail = f"Nesting deeper than {max_depth - 1}"
+                raise WireError(code="payload_too_deep", detail=detail)
+            for child in item if kind is list else item.values():
+                push((child, depth + 1))
+        elif kind is int and not big_ints and not INT64_MIN <= item <= INT64_MAX:
+            raise WireError(code="invalid_number", detail="Integer out of the int64 range")
+
+
+def is_finite(value: Any) -> bool:
+    """Whether every float in a JSON value is finite (JSON has no NaN or Infinity)."""
+    stack = [value]
+    pop = stack.pop
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is float:
+            if item - item != 0.0:  # inf - inf and nan - nan are nan
+                return False
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is dict:
+            stack.extend(item.values())
+    return True

@@ -1,0 +1,84 @@
+"""Hypothesis strategies for hostile Socket.IO frames (all of them in one module).
+
+``frames()`` mixes three kinds: valid event frames for the test registry, mutations of
+valid frames (cut, spliced, re-nested, numbers swapped for NaN / huge values), and
+random text after the Engine.IO message prefix.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import strategies as st
+
+small_int = st.integers(min_value=-5, max_value=120)
+word = st.text(alphabet="abcxyz", min_size=0, max_size=8)
+
+VALID_ARGS: dict[str, st.SearchStrategy[list[Any]]] = {
+    "echo_point": st.tuples(st.fixed_dictionaries({"x": small_int, "y": small_int})).map(list),
+    "pair": st.tuples(st.fixed_dictionaries({"x": small_int, "y": small_int}), small_int).map(list),
+    "no_args": st.just([]),
+    "no_ack": st.tuples(st.fixed_dictionaries({"x": small_int, "y": small_int})).map(list),
+    "chat:say": st.tuples(st.fixed_dictionaries({"room": word, "text": word})).map(list),
+    "area": st.tuples(
+        st.one_of(
+            st.fixed_dictionaries({"type": st.just("circle"), "r": st.floats(0, 10)}),
+            st.fixed_dictionaries({"type": st.just("square"), "side": st.floats(0, 10)}),
+        )
+    ).map(list),
+    "color": st.tuples(st.sampled_from(["red", "blue", "green"])).map(list),
+    "mode": st.tuples(st.sampled_from(["fast", "slow", "x"])).map(list),
+    "score": st.tuples(st.fixed_dictionaries({"player": word, "points": small_int})).map(list),
+    "badge": st.tuples(st.fixed_dictionaries({"name": word})).map(list),
+    "big": st.tuples(st.integers(min_value=-1, max_value=2**80)).map(list),
+    "legacy": st.lists(small_int, max_size=3),
+    "unknown": st.lists(small_int, max_size=2),
+}
+"""Handlers that answer at once and never fail on valid input (no ``boom``, ``ask``...)."""
+
+
+@st.composite
+def valid_frame(draw: st.DrawFn) -> str:
+    name = draw(st.sampled_from(sorted(VALID_ARGS)))
+    args = draw(VALID_ARGS[name])
+    id = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=10**6)))
+    return "42" + ("" if id is None else str(id)) + json.dumps([name, *args])
+
+
+JUNK = ["NaN", "Infinity", "-Infinity", "1e400", "9" * 30, "\\ud800", "{", "]", '"', ",", "-"]
+
+
+@st.composite
+def mutated_frame(draw: st.DrawFn) -> str:
+    frame = draw(valid_frame())
+    how = draw(st.sampled_from(["cut", "insert", "number", "nest", "header", "reserved"]))
+    at = draw(st.integers(min_value=0, max_value=len(frame)))
+    if how == "cut":
+        return frame[:at]
+    if how == "insert":
+        return frame[:at] + draw(st.sampled_from(JUNK)) + frame[at:]
+    if how == "number":
+        return frame.replace("1", draw(st.sampled_from(JUNK[:5])), 1)
+    if how == "nest":
+        depth = draw(st.integers(min_value=1, max_value=80))
+        return frame[:-1] + "," + "[" * depth + "]" * depth + "]"
+    if how == "header":
+        head = draw(st.sampled_from(["43", "44", "45", "46", "47", "49", "451-", "42/x,", "4"]))
+        return head + frame[2:]
+    return "42" + json.dumps([draw(st.sampled_from(["connect", "disconnect", "newListener"]))])
+
+
+def _message(frame: str) -> str:
+    # Engine.IO message; never a CONNECT / DISCONNECT of the default namespace, which
+    # would change what the rest of the batch means
+    if not frame.startswith("4"):
+        frame = "4" + frame
+    return "42" + frame[2:] if frame.startswith(("40", "41")) else frame
+
+
+random_frame = st.text(max_size=40).map(lambda t: _message("4" + t))
+
+
+def frames() -> st.SearchStrategy[str]:
+    return st.one_of(valid_frame(), mutated_frame().map(_message), random_frame)
