@@ -61,6 +61,8 @@ class Channel:
     title: str
     description: str | None
     operations: tuple[Operation, ...]
+    auth: dict[str, Any] | None = None
+    """The schema of the ``auth`` payload a client connects with, when declared."""
 
     @property
     def messages(self) -> tuple[Message, ...]:
@@ -116,6 +118,8 @@ def build(
         raise ValueError(msg)
     types: list[Any] = [ErrorReply]
     for found in infos:
+        if found.auth is not None:
+            types.append(found.auth)
         for event in found.events.values():
             types += [*event.request, *event.ack]
         for emit in found.emits.values():
@@ -269,4 +273,5 @@ def _channel(
         title=found.title,
         description=found.description,
         operations=tuple(operations),
+        auth=schemas.of(found.auth) if found.auth is not None else None,
     )

@@ -154,6 +154,14 @@ class _Page:
         ]
         if channel.description and channel.description != self.spec.description:
             out.append(_text(channel.description))
+        if channel.auth is not None:
+            out.append(f'<h3 id="{_id(channel.key + ".auth")}">Connecting</h3>')
+            out.append(
+                "<p class=desc>The client sends this <code>auth</code> payload when it "
+                "connects; a connection whose <code>auth</code> breaks it is refused "
+                "(<code>connect_error</code> with code <code>invalid_auth</code>).</p>"
+            )
+            out.append(self.describe(channel.auth))
         out.append("<h3>Client &rarr; server</h3>")
         out += [self.operation(channel, op) for op in received] or ["<p class=none>None.</p>"]
         out.append("<h3>Server &rarr; client</h3>")

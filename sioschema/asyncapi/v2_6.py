@@ -38,6 +38,8 @@ def render(spec: Spec) -> dict[str, Any]:
         if sent:
             item["subscribe"] = _operation(channel, "send", sent, messages)
         item["bindings"] = {"ws": WS_BINDING}
+        if channel.auth is not None:
+            item["x-socketio-auth"] = channel.auth
         channels[channel.namespace] = item
     doc["channels"] = channels
     doc["components"] = {"schemas": dict(spec.schemas), "messages": messages}

@@ -61,4 +61,6 @@ def _channel(channel: Channel) -> dict[str, Any]:
         out["description"] = channel.description
     out["messages"] = {message.key: message_fields(message) for message in channel.messages}
     out["bindings"] = {"ws": WS_BINDING}
+    if channel.auth is not None:
+        out["x-socketio-auth"] = channel.auth
     return out

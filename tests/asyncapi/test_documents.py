@@ -235,3 +235,16 @@ def test_examples_reach_the_document() -> None:
     messages = asyncapi.render(Examples)["channels"]["root"]["messages"]
     assert messages["ask"]["examples"] == [{"payload": {"n": 1}}, {"payload": {"n": 2}}]
     assert messages["told"]["examples"] == [{"payload": [1, "a"]}]
+
+
+def test_declared_auth_is_documented() -> None:
+    for version in ("3.0.0", "2.6.0"):
+        document = DOCUMENTS[f"tricky-{version}"]
+        channels = document["channels"]
+        chat = channels["chat_v1"] if version != "2.6.0" else channels["/chat/v1"]
+        root = channels["root"] if version != "2.6.0" else channels["/"]
+        assert chat["x-socketio-auth"] == {"$ref": "#/components/schemas/Session"}
+        assert "x-socketio-auth" not in root
+    assert DOCUMENTS["tricky-3.0.0"]["components"]["schemas"]["Session"]["properties"] == {
+        "token": {"type": "string", "minLength": 8}
+    }

@@ -119,7 +119,13 @@ class Game(
     mood = Event(request=other_types.Status, ack=Literal["ok"])
 
 
-class Chat(EventRegistry, namespace="/chat/v1", title="Chat"):
+class Session(msgspec.Struct):
+    """Who is connecting."""
+
+    token: Annotated[str, msgspec.Meta(min_length=8)]
+
+
+class Chat(EventRegistry, namespace="/chat/v1", title="Chat", auth=Session):
     """A second namespace; its event names repeat the first one's."""
 
     chat = Emit(Text, name="chat:message")
