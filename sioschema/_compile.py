@@ -11,6 +11,7 @@ This module knows types and msgspec only: no server, no document.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import typing
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from ._wire import is_finite
 from .errors import ErrorCode, PayloadError, RegistryError
 
 __all__ = ["ArgsCodec"]
+
+_encode = msgspec.json.Encoder().encode
 
 _AT = " - at `"
 _INDEX = re.compile(r"^\$\[(\d+)\]")
@@ -48,6 +51,33 @@ def _nodes(root: mi.Type) -> list[mi.Type]:
             else:
                 stack.append(value)
     return found
+
+
+_CONTAINERS = (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)
+_RECORDS = (mi.StructType, mi.DataclassType, mi.TypedDictType, mi.NamedTupleType)
+
+
+def _depth(node: Any, active: set[int]) -> float:
+    """How deep JSON arrays and objects can nest in a value of this type (``inf``:
+    unbounded, for ``Any`` or a recursive type)."""
+    if isinstance(node, mi.Metadata):
+        return _depth(node.type, active)
+    if isinstance(node, (mi.AnyType, mi.RawType)) or id(node) in active:
+        return math.inf
+    if isinstance(node, mi.UnionType):
+        return max((_depth(t, active) for t in node.types), default=0)
+    if isinstance(node, _CONTAINERS):
+        return 1 + _depth(node.item_type, active)
+    if isinstance(node, mi.TupleType):
+        return 1 + max((_depth(t, active) for t in node.item_types), default=0)
+    if isinstance(node, mi.DictType):
+        return 1 + _depth(node.value_type, active)
+    if isinstance(node, _RECORDS):
+        active.add(id(node))
+        deepest = max((_depth(f.type, active) for f in node.fields), default=0)
+        active.discard(id(node))
+        return 1 + deepest
+    return 0
 
 
 def _bigint(node: mi.Type) -> bool:
@@ -77,11 +107,15 @@ class ArgsCodec:
     __slots__ = (
         "_classes",
         "_code",
+        "_decoder",
         "_floats",
         "_struct",
         "arity",
         "big_ints",
+        "depth",
+        "has_ints",
         "kind",
+        "packet_decoder",
         "strict",
         "types",
     )
@@ -99,9 +133,11 @@ class ArgsCodec:
         kind: str,
         label: str,
         code: ErrorCode | None = None,
+        tag: str | None = None,
     ) -> None:
         """``code``, when given, replaces the code of every ``decode`` failure (a client's
-        ack to a server emit is ``invalid_ack`` whatever is wrong with it)."""
+        ack to a server emit is ``invalid_ack`` whatever is wrong with it). ``tag``, the
+        event name of a request, adds :attr:`packet_decoder`."""
         self.types = types
         self._code = code
         self.arity = len(types)
@@ -110,7 +146,8 @@ class ArgsCodec:
         # Exact classes let ``encode`` skip normalising instances of the declared type.
         self._classes = tuple(t if isinstance(t, type) else None for t in types)
         fields = [(f"a{i}", t) for i, t in enumerate(types)]
-        self._struct: Final = msgspec.defstruct(label, fields, array_like=True)
+        # gc=False: a wrapper lives for one message and never takes part in a cycle
+        self._struct: Final = msgspec.defstruct(label, fields, array_like=True, gc=False)
         try:
             # Builds (and caches) msgspec's plan for the types. Unresolvable forward
             # references, and types msgspec can neither convert nor describe (a custom
@@ -124,8 +161,30 @@ class ArgsCodec:
         nodes = _nodes(mi.type_info(self._struct))
         # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
         self.big_ints = any(_bigint(n) for n in nodes)
+        # what the packet codec must still check on a message that decoded and validated
+        wrapper = mi.type_info(self._struct)
+        assert isinstance(wrapper, mi.StructType)
+        self.depth = max((_depth(f.type, set()) for f in wrapper.fields), default=0)
+        """How deep arrays and objects can nest in valid arguments (``inf``: unbounded)."""
+        self.has_ints = not self.big_ints and any(
+            isinstance(n, (mi.IntType, mi.AnyType)) for n in nodes
+        )
+        """Whether valid arguments can hold an integer (that may leave the int64 range)."""
         # only values that may hold a float are checked for NaN / Infinity when sent
         self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
+        self.packet_decoder: msgspec.json.Decoder[Any] | None = None
+        """Decodes a whole event array, ``["<tag>", *args]``, in one pass (requests)."""
+        if tag is not None:
+            packet = msgspec.defstruct(
+                f"{label} packet",
+                fields,
+                array_like=True,
+                tag=tag,
+                forbid_unknown_fields=True,
+                gc=False,
+            )
+            self.packet_decoder = msgspec.json.Decoder(packet, strict=strict)
+        self._decoder = msgspec.json.Decoder(self._struct)  # what is sent is strict
         for annotated, example in _meta_examples(types):
             try:
                 msgspec.json.decode(msgspec.json.encode(example), type=annotated)
@@ -202,8 +261,13 @@ class ArgsCodec:
             raise self._validation_error(exc, event, namespace, code) from None
         return msgspec.structs.astuple(obj)
 
-    def encode(self, value: Any, event: str, namespace: str) -> Any:
-        """Validate a value about to be sent and return its JSON form."""
+    def encode(self, value: Any, event: str, namespace: str, *, raw: bool = False) -> Any:
+        """Validate a value about to be sent and return its JSON form.
+
+        ``raw=True`` returns each argument as ``msgspec.Raw`` JSON, for a packet class
+        that writes with msgspec: the value is encoded once and that encoding is what
+        gets validated (a typed decode, no Python walk) and sent.
+        """
         arity = self.arity
         if arity == 0:
             if value is not None:
@@ -220,24 +284,36 @@ class ArgsCodec:
             detail = f"Expected a tuple of {_plural(arity)}, got {got}"
             error = self._error("bad_arity", detail, event, namespace, "$")
             raise error
+        exact = all(type(v) is c for v, c in zip(values, self._classes, strict=True))
         try:
-            data = msgspec.to_builtins(values)
-            obj = msgspec.convert(data, self._struct)
+            if raw:
+                parts = [_encode(v) for v in values]
+                obj = self._decoder.decode(b"[" + b",".join(parts) + b"]")
+                # msgspec writes NaN and Infinity as null: look closer only then
+                suspect = self._floats and any(b"null" in part for part in parts)
+                data: Any = msgspec.to_builtins(values) if suspect else None
+            else:
+                data = msgspec.to_builtins(values)
+                obj = msgspec.convert(data, self._struct)
         except msgspec.ValidationError as exc:
             raise self._validation_error(exc, event, namespace) from None
         except TypeError as exc:  # an object msgspec cannot serialise
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
-        if self._floats and not is_finite(data):
+        if data is not None and self._floats and not is_finite(data):
             detail = "NaN and Infinity are not JSON"
             error = self._error("invalid_number", detail, event, namespace, "$")
             raise error
-        exact = all(type(v) is c for v, c in zip(values, self._classes, strict=True))
-        if not exact:
+        if raw:
+            if not exact:
+                # the validated form: fields the type does not declare never leave
+                parts = [_encode(v) for v in msgspec.structs.astuple(obj)]
+            out: Any = tuple(msgspec.Raw(part) for part in parts)
+        else:
             # Dicts and other convertible values: send the validated form, so fields the
             # type does not declare never leave the process.
-            data = msgspec.to_builtins(obj)
-        return data[0] if arity == 1 else tuple(data)
+            out = data if exact else msgspec.to_builtins(obj)
+        return out[0] if arity == 1 else tuple(out)
 
 
 def _type_repr(tp: Any) -> str:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ._codec import PacketCodec
 from ._registry import Emit, Event, EventRegistry
 from ._wire import Header, Limits
 from .errors import PayloadError, SioSchemaError
@@ -47,6 +48,7 @@ class Dispatcher:
 
     __slots__ = (
         "_lock",
+        "codec",
         "error_event",
         "in_flight",
         "limits",
@@ -54,6 +56,7 @@ class Dispatcher:
         "namespaces",
         "on_payload_error",
         "pending",
+        "raw_out",
     )
 
     def __init__(
@@ -71,6 +74,10 @@ class Dispatcher:
         if not isinstance(self.limits, Limits):
             msg = f"limits must be a sioschema.Limits, got {type(self.limits).__name__}"
             raise TypeError(msg)
+        self.codec = PacketCodec(self.namespaces, self.limits)
+        self.raw_out = False
+        """Whether checked acks and emits go out as ``msgspec.Raw`` JSON (set by a server
+        whose packet class writes with msgspec)."""
         self.logger = logger
         self.pending: dict[str, Pending] = {}
         self.in_flight: dict[str, int] = {}
@@ -147,7 +154,7 @@ class Dispatcher:
     def encode_ack(self, event: Event, value: Any, namespace: str) -> Any:
         """Check a handler's return value against the declared ack."""
         try:
-            return event.ack_codec.encode(value, event.name, namespace)
+            return event.ack_codec.encode(value, event.name, namespace, raw=self.raw_out)
         except PayloadError as exc:
             raise self.internal_error(event.name, namespace) from exc
 
@@ -204,7 +211,8 @@ class Dispatcher:
         if declared is None:
             return event, data, ns, None  # type: ignore[return-value]
         name = declared.name
-        return name, declared.payload_codec.encode(data, name, ns), ns, declared
+        data = declared.payload_codec.encode(data, name, ns, raw=self.raw_out)
+        return name, data, ns, declared
 
     def checked_callback(
         self, declared: Emit[Any, Any], namespace: str, callback: Callable[..., Any]

@@ -287,7 +287,11 @@ class EventRegistry:
                     msg = f"{where}: emits entry {emit!r} is not an Emit declared in {qual}"
                     raise RegistryError(msg)
             event.request_codec = ArgsCodec(
-                event.request, strict=strict, kind="request", label=f"{where} request"
+                event.request,
+                strict=strict,
+                kind="request",
+                label=f"{where} request",
+                tag=event.name,
             )
             event.ack_codec = ArgsCodec(event.ack, strict=True, kind="ack", label=f"{where} ack")
             event.examples = tuple(

@@ -22,11 +22,12 @@ from typing import Any, TypeVar, overload
 import flask
 import flask_socketio
 
+from ._codec import CodecPacket
 from ._dispatch import Dispatcher, ErrorHook
 from ._docs import DocsPages
 from ._registry import A, Emit, Event, P
 from ._wire import Limits
-from .socketio import Registries, Server
+from .socketio import Registries, Server, codec_packet
 
 __all__ = ["SocketIO"]
 
@@ -77,6 +78,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
+        if "serializer" not in kwargs and "serializer" not in self.server_options:
+            kwargs["serializer"] = codec_packet()
         super().init_app(app, **kwargs)
         # Flask-SocketIO always builds a plain ``socketio.Server``, with no hook to pick
         # the class. sioschema's Server only adds methods (its state is set by
@@ -84,6 +87,7 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         server = self.server
         server.__class__ = Server
         server._sioschema = self._sioschema
+        self._sioschema.raw_out = issubclass(server.packet_class, CodecPacket)
         # Engine.IO holds the bound methods python-socketio registered at construction.
         server.eio.on("message", server._handle_eio_message)
         server.eio.on("disconnect", server._handle_eio_disconnect)

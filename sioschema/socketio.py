@@ -14,6 +14,7 @@ from typing import Any, TypeVar, overload
 import socketio
 from socketio import exceptions, packet
 
+from ._codec import CodecPacket, Typed
 from ._dispatch import Dispatcher, ErrorHook, Pending
 from ._docs import DocsPages, Page
 from ._registry import A, Emit, Event, EventRegistry, P
@@ -33,6 +34,17 @@ CLOSE = "close"  # close the Engine.IO connection
 Action = tuple[Any, str, Any, Any]  # (what, namespace, ack id, data or reply)
 
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
+
+
+def codec_packet() -> type[CodecPacket]:
+    """A Packet class of one server's own (python-socketio sets ``json=`` on the class)."""
+    return type("CodecPacket", (CodecPacket,), {})
+
+
+def _screened(packet_class: Any) -> bool:
+    """Whether frames are screened: with the stock or sioschema's packet class, not
+    with another serializer (msgpack, pickle), whose frames are not Socket.IO text."""
+    return packet_class is packet.Packet or issubclass(packet_class, CodecPacket)
 
 
 class _ServerMixin:
@@ -95,6 +107,10 @@ class _ServerMixin:
             header = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
             error = WireError(code="bad_packet", detail="Unknown packet type")
             return [self._sioschema_refuse(eio_sid, header, error)]
+        if pending is None and len(frame) <= core.limits.max_payload_bytes:
+            fast = core.codec.decode_frame(frame)  # a declared event: one msgspec pass
+            if fast is not None and self._sioschema_connected(eio_sid, fast[0]) is not None:
+                return [(packet.EVENT, *fast)]
         if pending is not None:  # a text frame where an attachment was due
             del core.pending[eio_sid]
             if not pending.discard:
@@ -127,6 +143,10 @@ class _ServerMixin:
                 raise WireError(code="unknown_namespace", detail=detail)
             if kind == packet.CONNECT_ERROR:
                 raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
+            if kind == packet.EVENT:
+                typed = core.codec.decode_event(namespace, body)
+                if typed is not None:  # a declared event, decoded and valid in one pass
+                    return (kind, namespace, id, typed)
             data = self._sioschema_json(body, namespace, kind) if body else None
             if kind == packet.EVENT or kind == packet.BINARY_EVENT:
                 if type(data) is not list or not data or type(data[0]) is not str:
@@ -290,6 +310,8 @@ class _ServerMixin:
         core = self._sioschema
         if not self._sioschema_handles(name, namespace):
             raise core.unknown_event(name, namespace)
+        if type(data) is Typed:
+            return data.event, data.args
         event = core.declared(namespace, name)
         if event is None:  # a plain handler on a registry namespace: not validated
             return None, data[1:]
@@ -309,11 +331,23 @@ class _ServerMixin:
             return list(value)
         return [value]
 
+    def _sioschema_ack_packet(
+        self, event: Event | None, namespace: str, id: int, data: list[Any]
+    ) -> Any:
+        # validated data went through msgspec.to_builtins: it holds no bytes to attach
+        binary = False if event is not None else None
+        return self.packet_class(packet.ACK, namespace=namespace, id=id, data=data, binary=binary)
+
     def _sioschema_error_packet(self, namespace: str, id: int | None, reply: Any) -> Any:
         if id is not None:
-            return self.packet_class(packet.ACK, namespace=namespace, id=id, data=[reply])
+            return self.packet_class(
+                packet.ACK, namespace=namespace, id=id, data=[reply], binary=False
+            )
         return self.packet_class(
-            packet.EVENT, namespace=namespace, data=[self._sioschema.error_event, reply]
+            packet.EVENT,
+            namespace=namespace,
+            data=[self._sioschema.error_event, reply],
+            binary=False,
         )
 
 
@@ -351,7 +385,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
+        kwargs.setdefault("serializer", codec_packet())
         super().__init__(*args, **kwargs)
+        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
 
     @overload
     def emit(
@@ -476,7 +512,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         return self._sioschema.decode_call_ack(declared, namespace, received[0])
 
     def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
-        if self.packet_class is not packet.Packet:  # a custom serializer: not screened
+        if not _screened(self.packet_class):  # a custom serializer: not screened
             super()._handle_eio_message(eio_sid, data)
             return
         for what, namespace, id, value in self._sioschema_screen(eio_sid, data):
@@ -561,9 +597,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             reply = core.reject(error, sid)
             self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
             return
-        self._send_packet(
-            eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=ack)
-        )
+        self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, ack))
 
 
 class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
@@ -586,7 +620,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
+        kwargs.setdefault("serializer", codec_packet())
         super().__init__(*args, **kwargs)
+        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
 
     @overload
     async def emit(
@@ -713,7 +749,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         return self._sioschema.decode_call_ack(declared, namespace, received[0])
 
     async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
-        if self.packet_class is not packet.Packet:  # a custom serializer: not screened
+        if not _screened(self.packet_class):  # a custom serializer: not screened
             await super()._handle_eio_message(eio_sid, data)
             return
         for what, namespace, id, value in self._sioschema_screen(eio_sid, data):
@@ -808,9 +844,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             reply = core.reject(error, sid)
             await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
             return
-        await self._send_packet(
-            eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=ack)
-        )
+        await self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, ack))
 
 
 _NOT_ALLOWED = Page(405, "text/plain; charset=utf-8", b"Method Not Allowed")

@@ -1,0 +1,171 @@
+"""The packet codec: one msgspec pass per declared event in, msgspec JSON out.
+
+python-socketio decodes a packet's JSON with stdlib ``json`` into dicts and lists, and a
+validator then walks them again. Here:
+
+- **In**: for ``2<id>["<name>", ...]`` on a registry namespace, the event name is read
+  off the text, and that event's pre-built ``msgspec.json.Decoder`` turns the whole array
+  into its typed arguments at once (an ``array_like`` Struct tagged with the name, so the
+  name, the arity and every argument are checked in the same pass). Anything else (an
+  undeclared event, a binary packet, a name with escapes, a payload that could break a
+  limit, a payload that fails its type) returns ``None`` and takes the screening path,
+  whose answers are unchanged: a failing payload still gets its exact error ack.
+- **Out**: :class:`CodecPacket`, given to python-socketio as the per-server
+  ``serializer=``, writes packets with msgspec and looks for binary data with a tight
+  loop instead of python-socketio's recursive ``reduce``; the servers tell it when data
+  is known to hold none (everything sioschema validated went through
+  ``msgspec.to_builtins``, which leaves no bytes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+from socketio import packet
+
+from ._registry import Event
+from ._wire import Limits, has_long_int, maybe_too_deep
+from .inspect import RegistryInfo
+
+__all__ = ["CodecPacket", "PacketCodec", "Typed"]
+
+_astuple = msgspec.structs.astuple
+
+
+class Typed(list):  # type: ignore[type-arg]
+    """``[name]`` of an event whose arguments were decoded and validated in one pass."""
+
+    __slots__ = ("args", "event")
+
+    args: tuple[Any, ...]
+    event: Event
+
+
+_Entry = tuple[Event, "msgspec.json.Decoder[Any]", bool, bool]
+
+
+class PacketCodec:
+    """Decodes the EVENT packets of declared events straight into typed arguments."""
+
+    __slots__ = ("_limits", "_table")
+
+    def __init__(self, namespaces: Mapping[str, RegistryInfo], limits: Limits) -> None:
+        self._limits = limits
+        # per event: its decoder, and which limits its valid payloads could still break
+        self._table: dict[str, dict[str, _Entry]] = {
+            namespace: {
+                name: (
+                    event,
+                    event.request_codec.packet_decoder,
+                    event.request_codec.depth > limits.max_depth,
+                    event.request_codec.has_ints,
+                )
+                for name, event in found.events.items()
+                if event.request_codec.packet_decoder is not None
+            }
+            for namespace, found in namespaces.items()
+        }
+
+    def decode_frame(self, frame: str) -> tuple[str, int | None, Typed] | None:
+        """A whole text frame of the common forms ``2["x",...]``, ``2<id>["x",...]`` and
+        ``2/<namespace>,<id>["x",...]``: its namespace, ack id and typed arguments.
+
+        The header is split with string methods, without python-socketio's or the
+        screening's general parser; ``None`` for any other form.
+        """
+        if frame[:1] != "2":
+            return None
+        start = frame.find("[")
+        if start < 0:
+            return None
+        head = frame[1:start]
+        namespace = "/"
+        if head[:1] == "/":
+            namespace, comma, head = head.partition(",")
+            if not comma or "?" in namespace:
+                return None
+        id = None
+        if head:
+            if len(head) > 15 or not (head.isascii() and head.isdigit()):
+                return None
+            id = int(head)
+        typed = self.decode_event(namespace, frame[start:])
+        return None if typed is None else (namespace, id, typed)
+
+    def decode_event(self, namespace: str, body: str) -> Typed | None:
+        """``body`` is the JSON of an EVENT packet: ``["make_move",{...}]``.
+
+        Returns the validated arguments, or ``None`` when the slow path must decide.
+        """
+        table = self._table.get(namespace)
+        if table is None or not body.startswith('["'):
+            return None
+        end = body.find('"', 2)
+        found = table.get(body[2:end]) if end > 0 else None
+        if found is None:
+            return None
+        event, decoder, deep, ints = found
+        if (deep and maybe_too_deep(body, self._limits)) or (ints and has_long_int(body)):
+            return None
+        try:
+            obj = decoder.decode(body)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return None
+        typed = Typed((event.name,))
+        typed.event = event
+        typed.args = _astuple(obj)
+        return typed
+
+
+class _JSON:
+    """The ``json`` module interface python-socketio's Packet (and its message-queue
+    managers) call, on msgspec."""
+
+    _encode = msgspec.json.Encoder().encode
+    _decode = msgspec.json.Decoder().decode
+
+    @classmethod
+    def dumps(cls, obj: Any, **_: Any) -> str:
+        return cls._encode(obj).decode()
+
+    @classmethod
+    def loads(cls, text: str | bytes, **_: Any) -> Any:
+        return cls._decode(text)
+
+
+def _has_binary(data: Any) -> bool:
+    stack = [data]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is float or kind is bool or item is None:
+            continue
+        if kind is dict:
+            extend(item.values())
+        elif kind is list or kind is tuple:
+            extend(item)
+        elif isinstance(item, (bytes, bytearray)):
+            return True
+        elif isinstance(item, dict):
+            extend(item.values())
+        elif isinstance(item, list):
+            extend(item)
+    return False
+
+
+class CodecPacket(packet.Packet):  # type: ignore[misc]
+    """python-socketio's ``Packet`` on msgspec: the ``serializer=`` sioschema servers use.
+
+    Same wire format. Differences a user can see: data python-socketio would refuse
+    (a msgspec Struct, a dataclass, a datetime) is encoded the way msgspec encodes it,
+    and a non-finite float becomes ``null`` instead of the invalid ``NaN``.
+    """
+
+    json = _JSON
+
+    @classmethod
+    def data_is_binary(cls, data: Any) -> bool:
+        return _has_binary(data)
