@@ -42,7 +42,7 @@ def demo(session: nox.Session) -> None:
     session.run("python", "-m", "examples.tictactoe", *session.posargs)
 
 
-BENCHMARKS = ("micro", "packet", "memory", "roundtrip", "e2e")
+BENCHMARKS = ("micro", "packet", "memory", "gc_pauses", "roundtrip", "e2e")
 E2E_CHART = "docs/benchmarks/e2e.svg"
 
 

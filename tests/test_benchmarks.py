@@ -49,8 +49,22 @@ def test_codecs(module: str) -> None:
 def test_memory() -> None:
     result = run("memory", "--payloads", "small", "large")
     rows = result["results"]["large"]["rows"]
-    assert rows["sioschema json.loads + ArgsCodec"]["type"] == "WorldSnapshot"
+    assert rows["sioschema ArgsCodec (untyped msgspec + convert)"]["type"] == "WorldSnapshot"
     assert all(row["bytes"] > 0 for row in rows.values())
+
+
+def test_gc_pauses() -> None:
+    result = run("gc_pauses")
+    assert set(result["results"]) == {
+        "stock dicts",
+        "default",
+        "gc=False",
+        "freeze",
+        "gc=False + freeze",
+        "gc off",
+    }
+    assert result["results"]["gc off"]["collections_per_1000_events"] == 0
+    assert all(row["us_per_event"] > 0 for row in result["results"].values())
 
 
 def test_roundtrip() -> None:

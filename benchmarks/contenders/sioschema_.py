@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 from socketio.packet import ACK, Packet
 
 from benchmarks.contenders import Codec
@@ -24,9 +25,10 @@ def micro(p: Payload) -> dict[str, Codec]:
     request, ack = event.request_codec, event.ack_codec
     (obj,) = request.decode((json.loads(p.json),), EVENT, "/")
     return {
-        "sioschema json.loads + ArgsCodec": Codec(
-            decode=lambda b: request.decode((json.loads(b),), EVENT, "/")[0],
-            encode=lambda o: json.dumps(ack.encode(o, EVENT, "/"), separators=(",", ":")).encode(),
+        # the path a packet takes when the codec cannot decide (undeclared forms)
+        "sioschema ArgsCodec (untyped msgspec + convert)": Codec(
+            decode=lambda b: request.decode((msgspec.json.decode(b),), EVENT, "/")[0],
+            encode=lambda o: ack.encode(o, EVENT, "/", raw=True),
             obj=obj,
         )
     }
@@ -46,7 +48,8 @@ def packet(p: Payload) -> dict[str, Codec]:
         return found[2].args
 
     def ack_out(o: Any) -> Any:
-        data = [ack.encode(o, EVENT, "/")]
+        # what the servers do with a handler's return value
+        data = [ack.encode(o, EVENT, "/", raw=True)]
         return packet_class(ACK, data=data, id=1, binary=False).encode()
 
     return {
