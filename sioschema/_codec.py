@@ -34,16 +34,24 @@ __all__ = ["CodecPacket", "PacketCodec", "Typed"]
 _astuple = msgspec.structs.astuple
 
 
-class Typed(list):  # type: ignore[type-arg]
-    """``[name]`` of an event whose arguments were decoded and validated in one pass."""
+class Typed(tuple):  # type: ignore[type-arg]
+    """``(name, event, args)`` of an event decoded and validated in one pass; its first
+    item is the event name, as in the ``data`` python-socketio passes around."""
 
-    __slots__ = ("args", "event")
+    __slots__ = ()
 
-    args: tuple[Any, ...]
-    event: Event
+    @property
+    def event(self) -> Event:
+        event: Event = self[1]
+        return event
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        args: tuple[Any, ...] = self[2]
+        return args
 
 
-_Entry = tuple[Event, "msgspec.json.Decoder[Any]", bool, bool]
+_Entry = tuple[str, Event, "msgspec.json.Decoder[Any]", bool, bool]
 
 
 class PacketCodec:
@@ -57,6 +65,7 @@ class PacketCodec:
         self._table: dict[str, dict[str, _Entry]] = {
             namespace: {
                 name: (
+                    name,
                     event,
                     event.request_codec.packet_decoder,
                     event.request_codec.depth > limits.max_depth,
@@ -106,17 +115,14 @@ class PacketCodec:
         found = table.get(body[2:end]) if end > 0 else None
         if found is None:
             return None
-        event, decoder, deep, ints = found
+        name, event, decoder, deep, ints = found
         if (deep and maybe_too_deep(body, self._limits)) or (ints and has_long_int(body)):
             return None
         try:
             obj = decoder.decode(body)
         except (msgspec.ValidationError, msgspec.DecodeError):
             return None
-        typed = Typed((event.name,))
-        typed.event = event
-        typed.args = _astuple(obj)
-        return typed
+        return Typed((name, event, _astuple(obj)))
 
 
 class _JSON:

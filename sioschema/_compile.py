@@ -109,6 +109,7 @@ class ArgsCodec:
         "_code",
         "_decoder",
         "_floats",
+        "_one",
         "_struct",
         "arity",
         "big_ints",
@@ -185,6 +186,7 @@ class ArgsCodec:
             )
             self.packet_decoder = msgspec.json.Decoder(packet, strict=strict)
         self._decoder = msgspec.json.Decoder(self._struct)  # what is sent is strict
+        self._one = msgspec.json.Decoder(types[0] if self.arity == 1 else self._struct)
         for annotated, example in _meta_examples(types):
             try:
                 msgspec.json.decode(msgspec.json.encode(example), type=annotated)
@@ -269,6 +271,8 @@ class ArgsCodec:
         gets validated (a typed decode, no Python walk) and sent.
         """
         arity = self.arity
+        if raw and arity == 1:
+            return self._encode_one(value, event, namespace)
         if arity == 0:
             if value is not None:
                 detail = f"Expected no value, got `{type(value).__name__}`"
@@ -314,6 +318,26 @@ class ArgsCodec:
             # type does not declare never leave the process.
             out = data if exact else msgspec.to_builtins(obj)
         return out[0] if arity == 1 else tuple(out)
+
+    def _encode_one(self, value: Any, event: str, namespace: str) -> msgspec.Raw:
+        """``encode(raw=True)`` of a single value: the common case, kept short."""
+        try:
+            part = _encode(value)
+            checked = self._one.decode(part)
+        except msgspec.ValidationError as exc:
+            raise self._validation_error(exc, event, namespace) from None
+        except TypeError as exc:  # an object msgspec cannot serialise
+            error = self._error("invalid_payload", str(exc), event, namespace, "$")
+            raise error from None
+        # msgspec writes NaN and Infinity as null: look closer only then
+        if self._floats and b"null" in part and not is_finite(msgspec.to_builtins(value)):
+            detail = "NaN and Infinity are not JSON"
+            error = self._error("invalid_number", detail, event, namespace, "$")
+            raise error
+        if type(value) is not self._classes[0]:
+            # the validated form: fields the type does not declare never leave
+            part = _encode(checked)
+        return msgspec.Raw(part)
 
 
 def _type_repr(tp: Any) -> str:

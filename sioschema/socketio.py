@@ -304,14 +304,14 @@ class _ServerMixin:
         return sid, pkt
 
     def _sioschema_request(
-        self, name: str, namespace: str, data: list[Any]
+        self, name: str, namespace: str, data: list[Any] | Typed
     ) -> tuple[Event | None, tuple[Any, ...] | list[Any]]:
         """Find the declaration of an incoming event and validate its arguments."""
         core = self._sioschema
         if not self._sioschema_handles(name, namespace):
             raise core.unknown_event(name, namespace)
         if type(data) is Typed:
-            return data.event, data.args
+            return data[1], data[2]
         event = core.declared(namespace, name)
         if event is None:  # a plain handler on a registry namespace: not validated
             return None, data[1:]
