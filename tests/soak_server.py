@@ -72,6 +72,8 @@ class Stats(msgspec.Struct):
     """WARNING lines of the ``sioschema`` logger since the last ``stats``."""
     errors: int
     """ERROR lines (or worse) of any logger, since the start."""
+    objects: int
+    """Objects the garbage collector tracks, after ``gc.collect()``."""
 
 
 class Soak(EventRegistry, title="Soak", version="1"):
@@ -101,18 +103,22 @@ class Counts:
             calls, self.calls = self.calls, collections.Counter()
             warnings = self.levels.pop(logging.WARNING, 0)
             errors = sum(n for level, n in self.levels.items() if level > logging.WARNING)
-        result = Stats(
-            handled=sum(calls.values()),
-            distinct=len(calls),
-            key_sum=sum(n * (c * 1_000_000 + s) for (c, s), n in calls.items()),
-            duplicates=sorted(key for key, n in calls.items() if n > 1),
+        handled = sum(calls.values())
+        distinct = len(calls)
+        key_sum = sum(n * (c * 1_000_000 + s) for (c, s), n in calls.items())
+        duplicates = sorted(key for key, n in calls.items() if n > 1)
+        del calls
+        gc.collect()
+        return Stats(
+            handled=handled,
+            distinct=distinct,
+            key_sum=key_sum,
+            duplicates=duplicates,
             disconnects=list(self.disconnects),
             warnings=warnings,
             errors=errors,
+            objects=len(gc.get_objects()),
         )
-        del calls
-        gc.collect()
-        return result
 
 
 class CountLines(logging.Handler):
