@@ -49,6 +49,7 @@ INVALID = 0.3
 WINDOW = 32  # events in flight per connection; Limits.max_in_flight is 64
 SEED = 5
 RSS_GROWTH_LIMIT_KB = 5 * 1024
+ROUND_TIMEOUT = 40  # seconds
 
 Expected = tuple[str, Any]  # ("ack", data) or ("error", (code, event))
 
@@ -375,7 +376,8 @@ async def soak(server: Server) -> Report:
             plan = make_round(rng, number)
             start = time.perf_counter()
             cpu = server.cpu_seconds(), time.process_time()
-            await asyncio.gather(*(c.run(f) for c, f in zip(conns, plan.frames, strict=True)))
+            runs = asyncio.gather(*(c.run(f) for c, f in zip(conns, plan.frames, strict=True)))
+            await asyncio.wait_for(runs, ROUND_TIMEOUT)  # a wedged server fails, not hangs
             seconds = time.perf_counter() - start
             server_cpu = server.cpu_seconds() - cpu[0]
             client_cpu = time.process_time() - cpu[1]
