@@ -19,6 +19,9 @@ def main(argv: list[str] | None = None) -> None:
         from .flask_app import create_app as create_flask
 
         app, socketio = create_flask()
+        # gevent when installed (`nox -s demo` installs it: the fastest measured stack for
+        # Flask-SocketIO), else werkzeug's threads
+        print(f"Flask-SocketIO async_mode: {socketio.async_mode}")
         socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
     else:
         import uvicorn
