@@ -143,10 +143,6 @@ class _ServerMixin:
                 raise WireError(code="unknown_namespace", detail=detail)
             if kind == packet.CONNECT_ERROR:
                 raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
-            if kind == packet.EVENT:
-                typed = core.codec.decode_event(namespace, body)
-                if typed is not None:  # a declared event, decoded and valid in one pass
-                    return (kind, namespace, id, typed)
             data = self._sioschema_json(body, namespace, kind) if body else None
             if kind == packet.EVENT or kind == packet.BINARY_EVENT:
                 if type(data) is not list or not data or type(data[0]) is not str:
