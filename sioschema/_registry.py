@@ -6,7 +6,6 @@ mistake raises :class:`~sioschema.RegistryError` naming the class and the attrib
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, overload
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, overload
 from typing_extensions import TypeVar
 
 from ._compile import ArgsCodec
+from ._text import clean_text
 from ._wire import RESERVED_EVENTS
 from .errors import RegistryError
 
@@ -53,7 +53,7 @@ class _Declared:
     def __init__(self, name: str | None, description: str | None, examples: Sequence[Any]) -> None:
         self._name = name
         self._attr: str | None = None
-        self.description = description
+        self.description = clean_text(description)
         self._examples = tuple(examples)
         self.examples: tuple[Any, ...] = ()
         """The examples in their JSON form, checked when the registry was created."""
@@ -325,7 +325,7 @@ class EventRegistry:
             namespace=namespace,
             title=title or cls.__name__,
             version=version,
-            description=description or inspect.cleandoc(cls.__doc__ or "") or None,
+            description=clean_text(description or cls.__doc__),
             strict=strict,
             events=events,
             emits=emits,

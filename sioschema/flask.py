@@ -22,6 +22,7 @@ from typing import Any, TypeVar, overload
 import flask
 import flask_socketio
 
+from . import _seams
 from ._codec import CodecPacket
 from ._dispatch import Dispatcher, ErrorHook
 from ._docs import DocsPages
@@ -30,6 +31,8 @@ from ._wire import Limits
 from .socketio import Registries, Server, codec_packet
 
 __all__ = ["SocketIO"]
+
+_seams.check("flask_socketio")  # the Flask-SocketIO names this adapter relies on
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, overload
 import socketio
 from socketio import exceptions, packet
 
+from . import _seams
 from ._codec import CodecPacket, Typed
 from ._dispatch import Dispatcher, ErrorHook, Pending
 from ._docs import DocsPages, Page
@@ -22,6 +23,8 @@ from ._wire import RESERVED_EVENTS, Header, Limits, WireError, decode_json, pars
 from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
+
+_seams.check("socketio")  # the python-socketio names the adapters rely on, see _seams
 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None

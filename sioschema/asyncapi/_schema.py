@@ -7,6 +7,9 @@ superset of draft-07, so three things are rewritten, nothing else is generated h
 - ``discriminator``: an OpenAPI object in msgspec, the property name (a string) in AsyncAPI;
 - component keys: sanitised to ``^[\\w\\d.\\-_]+$`` and kept unique, with every ``$ref``
   following the new key.
+
+Every ``description`` is rendered by sioschema's own rule (:func:`~sioschema._text.clean_text`),
+so a document does not change with the way a msgspec release trims docstrings.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import msgspec
+
+from .._text import clean_text
 
 __all__ = ["REF", "Schemas", "unique_key"]
 
@@ -99,6 +104,10 @@ def _draft07(schema: Any, renames: dict[str, str]) -> Any:
             out[key] = _draft07(value, renames)
         elif key == "$ref" and isinstance(value, str) and value.startswith(REF):
             out[key] = REF + renames[value[len(REF) :]]
+        elif key == "description" and isinstance(value, str):
+            text = clean_text(value)
+            if text is not None:
+                out[key] = text
         else:
             out[key] = value
     if "prefixItems" in out:
