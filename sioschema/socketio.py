@@ -271,17 +271,22 @@ class _ServerMixin:
         return ns_handler is not None and hasattr(ns_handler, "on_" + name)
 
     def _sioschema_connect_args(self, namespace: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Validate a connection's ``auth`` against the registry; refuse it if it breaks."""
+        """Validate a connection's ``auth`` against the registry; refuse it if it breaks.
+
+        ``args`` is ``(sid, environ, auth)``, or ``(sid, environ)`` when the client sent
+        no auth and python-socketio tries the handler's older signature first (releases
+        before 5.17): a missing auth is checked as ``None`` either way.
+        """
         found = self._sioschema.namespaces.get(namespace)
         codec = found.auth_codec if found is not None else None
-        if codec is None or len(args) < 3:
+        if codec is None or len(args) < 2:
             return args
         try:
-            (auth,) = codec.decode((args[2],), "connect", namespace)
+            (auth,) = codec.decode((args[2] if len(args) > 2 else None,), "connect", namespace)
         except PayloadError as error:
             reply = self._sioschema.reject(error, args[0])
             raise exceptions.ConnectionRefusedError(error.detail, reply) from None
-        return (*args[:2], auth, *args[3:])
+        return (*args[:2], auth, *args[3:]) if len(args) > 2 else args
 
     def _sioschema_connect_failed(self, eio_sid: str, namespace: str, exc: Exception) -> Any:
         """A connect handler raised: refuse the connection (fail closed), log once.

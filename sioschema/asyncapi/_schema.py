@@ -8,8 +8,9 @@ superset of draft-07, so three things are rewritten, nothing else is generated h
 - component keys: sanitised to ``^[\\w\\d.\\-_]+$`` and kept unique, with every ``$ref``
   following the new key.
 
-Every ``description`` is rendered by sioschema's own rule (:func:`~sioschema._text.clean_text`),
-so a document does not change with the way a msgspec release trims docstrings.
+Two things are made independent of the msgspec release: every ``description`` is rendered
+by sioschema's own rule (:func:`~sioschema._text.clean_text`), and ``{"type": "null"}`` comes
+last in an ``anyOf`` (msgspec before 0.22 put it first).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Schemas:
         }
 
 
+_NULL = {"type": "null"}
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
 _SCHEMA_LISTS = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})
 _SCHEMA_ONE = frozenset(
@@ -100,6 +102,8 @@ def _draft07(schema: Any, renames: dict[str, str]) -> Any:
             out[key] = {name: _draft07(sub, renames) for name, sub in value.items()}
         elif key in _SCHEMA_LISTS:
             out[key] = [_draft07(sub, renames) for sub in value]
+            if key == "anyOf":  # msgspec's order for `X | None` changed in 0.22: null last
+                out[key].sort(key=lambda sub: sub == _NULL)
         elif key in _SCHEMA_ONE:
             out[key] = _draft07(value, renames)
         elif key == "$ref" and isinstance(value, str) and value.startswith(REF):
