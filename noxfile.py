@@ -98,10 +98,11 @@ def tests_newest(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check and format check."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    """ruff check and format check; the import contract of the stages (import-linter)."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
 
 
 @nox.session

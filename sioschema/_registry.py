@@ -7,8 +7,9 @@ mistake raises :class:`~sioschema.RegistryError` naming the class and the attrib
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, overload
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, overload
 
 from typing_extensions import TypeVar
 
@@ -17,10 +18,7 @@ from ._text import clean_text
 from ._wire import RESERVED_EVENTS
 from .errors import RegistryError
 
-if TYPE_CHECKING:
-    from .inspect import RegistryInfo
-
-__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry"]
+__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry", "RegistryInfo"]
 
 P = TypeVar("P", default=Any)
 A = TypeVar("A", default=Any)
@@ -244,8 +242,6 @@ class EventRegistry:
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
-        from .inspect import RegistryInfo  # inspect reads registries; it is imported late
-
         qual = cls.__qualname__
         if "__sioschema_info__" in vars(cls.__mro__[1]):
             msg = f"{qual}: a registry cannot subclass another registry; declare a new one"
@@ -342,3 +338,28 @@ class EventRegistry:
     def __new__(cls, *args: Any, **kwargs: Any) -> EventRegistry:
         msg = f"{cls.__qualname__} is a declaration; use the class itself, not an instance"
         raise RegistryError(msg)
+
+
+@dataclass(frozen=True)
+class RegistryInfo:
+    """Everything a registry declares, after its checks passed."""
+
+    registry: type[EventRegistry]
+    namespace: str
+    title: str
+    version: str
+    description: str | None
+    strict: bool
+    events: Mapping[str, Event] = field(repr=False)
+    """Client -> server events by Socket.IO name."""
+    emits: Mapping[str, Emit[Any, Any]] = field(repr=False)
+    """Server -> client events by Socket.IO name."""
+    servers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    contact: Mapping[str, str] | None = None
+    license: Mapping[str, str] | None = None
+    tags: tuple[Mapping[str, Any], ...] = ()
+    external_docs: Mapping[str, str] | None = None
+    id: str | None = None
+    auth: Any = None
+    """The declared type of the connection's ``auth`` payload (``None``: not checked)."""
+    auth_codec: ArgsCodec | None = field(default=None, repr=False)
