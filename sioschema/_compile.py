@@ -5,6 +5,16 @@ Every argument list (the arguments of a request, of an ack, of an emit) becomes 
 msgspec builds and caches the validation plan for the whole list once; each message is
 then checked in a single ``msgspec.convert`` call, never re-planned per call.
 
+A declared type means the same on every path. A request usually arrives as JSON text
+and is decoded by a typed ``msgspec.json.Decoder`` (the packet codec); a request the
+codec leaves to screening, a binary event, a client's ack and the connect ``auth``
+arrive already decoded and go through ``msgspec.convert``. The two differ in a few
+places, and each is settled here: ``convert`` reads dict keys as JSON does
+(``str_keys=True``); a type holding ``msgspec.Raw`` is read from JSON text on every
+path, like one with ``Decimal`` dict keys; a rejection reports the error the JSON
+decoder gives; a type that still cannot mean the same on both paths is refused when
+the registry class is created.
+
 This module knows types and msgspec only: no server, no document.
 """
 
@@ -28,6 +38,7 @@ __all__ = ["ArgsCodec"]
 _encode = msgspec.json.Encoder().encode
 
 _AT = " - at `"
+_KEY = "key` in `"  # msgspec's path of a dict key: ``key` in `$.scores``
 _INDEX = re.compile(r"^\$\[(\d+)\]")
 
 
@@ -73,6 +84,10 @@ def _depth(node: Any, active: set[int]) -> float:
     if isinstance(node, mi.DictType):
         return 1 + _depth(node.value_type, active)
     if isinstance(node, _RECORDS):
+        if not getattr(node, "forbid_unknown_fields", isinstance(node, mi.NamedTupleType)):
+            # fields (or trailing items) the type does not declare are skipped, not
+            # checked: they may nest as deep as the sender likes
+            return math.inf
         active.add(id(node))
         deepest = max((_depth(f.type, active) for f in node.fields), default=0)
         active.discard(id(node))
@@ -87,6 +102,70 @@ def _bigint(node: mi.Type) -> bool:
         and isinstance(node.type, mi.IntType)
         and bool((node.extra or {}).get("bigint"))
     )
+
+
+def _takes_number(node: mi.Type) -> bool:
+    """Whether a JSON number literal can be a valid value of this node, so that an
+    integer beyond int64 could reach it (the screening refuses those on every path)."""
+    if isinstance(node, (mi.IntType, mi.FloatType, mi.DecimalType, mi.AnyType, mi.RawType)):
+        return True
+    if isinstance(node, mi.LiteralType):
+        values: Any = node.values
+    elif isinstance(node, mi.EnumType):
+        values = [member.value for member in node.cls]
+    else:
+        return False
+    return any(type(v) is int and not -(2**63) <= v < 2**63 for v in values)
+
+
+def _key_types(node: mi.Type) -> Iterator[mi.Type]:
+    """The alternatives a dict key type accepts (through unions and constraints)."""
+    if isinstance(node, mi.Metadata):
+        yield from _key_types(node.type)
+    elif isinstance(node, mi.UnionType):
+        for alternative in node.types:
+            yield from _key_types(alternative)
+    else:
+        yield node
+
+
+def _needs_text(node: mi.Type) -> bool:
+    """Whether ``convert`` cannot read this node as the JSON decoder does: it cannot
+    produce ``msgspec.Raw``, and it parses ``Decimal`` dict keys more loosely (``"01"``,
+    ``" 1"``, ``"+1"``) than JSON's number grammar allows."""
+    if isinstance(node, mi.RawType):
+        return True
+    return isinstance(node, mi.DictType) and any(
+        isinstance(key, mi.DecimalType) for key in _key_types(node.key_type)
+    )
+
+
+def _lax_key_problem(nodes: list[mi.Type]) -> str | None:
+    """A dict key type that ``convert(strict=False)`` coerces from a string and the JSON
+    decoder does not (``"true"`` to ``True``, ``"null"`` to ``None``)."""
+    for node in nodes:
+        if isinstance(node, mi.DictType):
+            for key in _key_types(node.key_type):
+                if isinstance(key, mi.BoolType):
+                    return "bool"
+                if isinstance(key, mi.NoneType):
+                    return "None"
+    return None
+
+
+def _has_bytes(value: Any) -> bool:
+    """Whether a decoded value holds binary data (an attachment of a binary packet)."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if isinstance(item, (bytes, bytearray, memoryview)):
+            return True
+        if isinstance(item, dict):
+            extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            extend(item)
+    return False
 
 
 def _plural(n: int) -> str:
@@ -110,7 +189,9 @@ class ArgsCodec:
         "_decoder",
         "_floats",
         "_one",
+        "_raw",
         "_struct",
+        "_text",
         "arity",
         "big_ints",
         "depth",
@@ -167,10 +248,9 @@ class ArgsCodec:
         assert isinstance(wrapper, mi.StructType)
         self.depth = max((_depth(f.type, set()) for f in wrapper.fields), default=0)
         """How deep arrays and objects can nest in valid arguments (``inf``: unbounded)."""
-        self.has_ints = not self.big_ints and any(
-            isinstance(n, (mi.IntType, mi.AnyType)) for n in nodes
-        )
-        """Whether valid arguments can hold an integer (that may leave the int64 range)."""
+        self.has_ints = not self.big_ints and any(_takes_number(n) for n in nodes)
+        """Whether valid arguments can hold a JSON number literal, so an integer beyond
+        int64 (refused by the screening) could pass a typed decoder."""
         # only values that may hold a float are checked for NaN / Infinity when sent
         self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
         self.packet_decoder: msgspec.json.Decoder[Any] | None = None
@@ -186,6 +266,21 @@ class ArgsCodec:
             )
             self.packet_decoder = msgspec.json.Decoder(packet, strict=strict)
         self._decoder = msgspec.json.Decoder(self._struct)  # what is sent is strict
+        self._text = self._decoder if strict else msgspec.json.Decoder(self._struct, strict=False)
+        """The argument list read from JSON text: the meaning every path must share."""
+        # Lists ``convert`` cannot read as JSON does are read from (re-encoded) JSON text.
+        self._raw = any(_needs_text(n) for n in nodes)
+        if not strict:
+            for tp in types:
+                key = _lax_key_problem(_nodes(mi.type_info(tp)))
+                if key is not None:
+                    msg = (
+                        f"{label}: `{_declared_repr(tp)}` has dict keys of type `{key}`, which "
+                        "a registry with strict=False would read differently from JSON text "
+                        "and from decoded values (binary events, acks, auth); "
+                        "use `str` keys or a strict registry"
+                    )
+                    raise RegistryError(msg)
         self._one = msgspec.json.Decoder(types[0] if self.arity == 1 else self._struct)
         for annotated, example in _meta_examples(types):
             try:
@@ -238,13 +333,35 @@ class ArgsCodec:
     ) -> PayloadError:
         # msgspec reports ``<what> - at `<path>```; its paths index our wrapper array.
         # A single argument is reported from ``$`` as if it were the whole payload.
+        # A dict key is reported as ``key` in `<path>```: the path of its object, a
+        # valid JSON path, is kept, and the message says it is a key.
         text = str(exc)
         head, sep, tail = text.partition(_AT)
         path = tail[:-1] if sep else "$"
+        key = path.startswith(_KEY)
+        if key:
+            path = path[len(_KEY) :]
         if self.arity == 1:
             path = _INDEX.sub("$", path, count=1)
-        detail = f"{head}{_AT}{path}`" if path != "$" else head
+        if key:
+            detail = f"{head} - at a key in `{path}`"
+        else:
+            detail = f"{head}{_AT}{path}`" if path != "$" else head
         return self._error(code, detail, event, namespace, path)
+
+    def _text_error(self, args: Any) -> msgspec.ValidationError | None:
+        """The error the JSON decoder gives for a rejected argument list (``convert``
+        words a few failures differently, e.g. a tuple of the wrong length); ``None``
+        for binary data, which has no JSON text."""
+        if _has_bytes(args):
+            return None
+        try:
+            self._text.decode(_encode(args))
+        except msgspec.ValidationError as exc:
+            return exc
+        except TypeError:  # not JSON at all
+            return None
+        return None
 
     def decode(
         self, args: tuple[Any, ...] | list[Any], event: str, namespace: str
@@ -257,10 +374,17 @@ class ArgsCodec:
         if not self.arity:
             return ()
         try:
-            obj = msgspec.convert(args, self._struct, strict=self.strict)
+            if self._raw:
+                # Raw, Decimal keys: read from JSON text; binary data in such a list is
+                # read as its JSON form (base64 text)
+                obj = self._text.decode(_encode(args))
+            else:
+                # str_keys: dict keys are read from strings, as the JSON decoder does
+                obj = msgspec.convert(args, self._struct, strict=self.strict, str_keys=True)
         except msgspec.ValidationError as exc:
             code = self._code or "invalid_payload"
-            raise self._validation_error(exc, event, namespace, code) from None
+            worded = exc if self._raw else self._text_error(args) or exc
+            raise self._validation_error(worded, event, namespace, code) from None
         return msgspec.structs.astuple(obj)
 
     def encode(self, value: Any, event: str, namespace: str, *, raw: bool = False) -> Any:
@@ -298,7 +422,7 @@ class ArgsCodec:
                 data: Any = msgspec.to_builtins(values) if suspect else None
             else:
                 data = msgspec.to_builtins(values)
-                obj = msgspec.convert(data, self._struct)
+                obj = msgspec.convert(data, self._struct, str_keys=True)
         except msgspec.ValidationError as exc:
             raise self._validation_error(exc, event, namespace) from None
         except TypeError as exc:  # an object msgspec cannot serialise
@@ -344,6 +468,13 @@ def _type_repr(tp: Any) -> str:
     if typing.get_origin(tp) is Annotated:
         tp = typing.get_args(tp)[0]
     return getattr(tp, "__name__", None) or repr(tp)
+
+
+def _declared_repr(tp: Any) -> str:
+    """A declared type as written: ``dict[bool, int]``, ``Tally``."""
+    if isinstance(tp, type) and typing.get_origin(tp) is None:
+        return tp.__name__
+    return repr(tp).replace("typing.", "")
 
 
 def _field_types(tp: Any) -> list[Any]:
