@@ -19,7 +19,15 @@ from ._codec import CodecPacket, Typed
 from ._dispatch import Dispatcher, ErrorHook, Pending
 from ._docs import DocsPages, Page
 from ._registry import A, Emit, Event, EventRegistry, P
-from ._wire import RESERVED_EVENTS, Header, Limits, WireError, decode_json, parse_header
+from ._wire import (
+    RESERVED_EVENTS,
+    Header,
+    Limits,
+    WireError,
+    decode_json,
+    event_name,
+    parse_header,
+)
 from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
@@ -48,6 +56,15 @@ def _screened(packet_class: Any) -> bool:
     """Whether frames are screened: with the stock or sioschema's packet class, not
     with another serializer (msgpack, pickle), whose frames are not Socket.IO text."""
     return packet_class is packet.Packet or issubclass(packet_class, CodecPacket)
+
+
+def _dispatches_any(namespace_class: type) -> bool:
+    """Whether a class-based namespace overrides ``trigger_event`` (python-socketio's
+    catch-all for a class): then it takes every event, not only its ``on_<name>`` ones."""
+    for cls in namespace_class.__mro__:
+        if "trigger_event" in vars(cls):
+            return cls.__module__.partition(".")[0] not in ("socketio", "flask_socketio")
+    return False
 
 
 class _ServerMixin:
@@ -117,7 +134,11 @@ class _ServerMixin:
         if pending is not None:  # a text frame where an attachment was due
             del core.pending[eio_sid]
             if not pending.discard:
-                error = WireError(code="bad_packet", detail="Expected a binary attachment")
+                data = pending.data
+                name = data[0] if pending.header.type == packet.BINARY_EVENT and data else ""
+                error = WireError(
+                    code="bad_packet", detail="Expected a binary attachment", event=name
+                )
                 actions.append(self._sioschema_refuse(eio_sid, pending.header, error))
         try:
             actions.append(self._sioschema_packet(eio_sid, frame))
@@ -171,6 +192,8 @@ class _ServerMixin:
             return (kind, namespace, id, data)
         except WireError as error:
             error.header = header
+            if not error.event and header.type in (packet.EVENT, packet.BINARY_EVENT):
+                error.event = event_name(frame[header.body :])
             raise
 
     def _sioschema_json(self, body: str, namespace: str, kind: int) -> Any:
@@ -192,6 +215,8 @@ class _ServerMixin:
     def _sioschema_attachment(self, eio_sid: str, pending: Pending, frame: bytes) -> list[Action]:
         core = self._sioschema
         header = pending.header
+        data = pending.data
+        name = data[0] if header.type == packet.BINARY_EVENT and type(data) is list else ""
         if pending.discard:
             pending.size += 1
             if pending.size >= header.attachments:
@@ -207,7 +232,7 @@ class _ServerMixin:
             detail = f"Packet larger than {core.limits.max_payload_bytes} bytes"
             return [
                 self._sioschema_refuse(
-                    eio_sid, header, WireError(code="payload_too_large", detail=detail)
+                    eio_sid, header, WireError(code="payload_too_large", detail=detail, event=name)
                 )
             ]
         if len(pending.attachments) < header.attachments:
@@ -216,7 +241,7 @@ class _ServerMixin:
         try:
             data = self.packet_class.reconstruct_binary(pending.data, pending.attachments)
         except (IndexError, KeyError, TypeError):
-            error = WireError(code="bad_packet", detail="Invalid binary placeholder")
+            error = WireError(code="bad_packet", detail="Invalid binary placeholder", event=name)
             return [self._sioschema_refuse(eio_sid, header, error)]
         kind = packet.EVENT if header.type == packet.BINARY_EVENT else packet.ACK
         return [(kind, header.namespace, header.id, data)]
@@ -268,7 +293,9 @@ class _ServerMixin:
         if handler is not None:
             return True
         ns_handler, _ = self._get_namespace_handler(namespace, ())  # type: ignore[attr-defined]
-        return ns_handler is not None and hasattr(ns_handler, "on_" + name)
+        if ns_handler is None:
+            return False
+        return hasattr(ns_handler, "on_" + name) or _dispatches_any(type(ns_handler))
 
     def _sioschema_connect_args(self, namespace: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate a connection's ``auth`` against the registry; refuse it if it breaks.
@@ -390,6 +417,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
     ) -> None:
         self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
         kwargs.setdefault("serializer", codec_packet())
+        kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
         self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
 
@@ -625,6 +653,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
     ) -> None:
         self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
         kwargs.setdefault("serializer", codec_packet())
+        kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
         self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
 
