@@ -8,6 +8,7 @@ receive ``(sid, *typed_args)`` and their return value is checked as the ack.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
@@ -44,6 +45,7 @@ REFUSE = "refuse"  # a CONNECT_ERROR packet for the namespace
 CLOSE = "close"  # close the Engine.IO connection
 Action = tuple[Any, str, Any, Any]  # (what, namespace, ack id, data or reply)
 
+logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
 
 
@@ -563,6 +565,11 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             elif what == CLOSE:
                 self.eio.disconnect(eio_sid)
 
+    def handle_request(self, environ: Any, start_response: Any) -> Any:
+        """python-socketio's WSGI entry point; warns once if docs are set but unserved."""
+        _docs_unserved(self)
+        return super().handle_request(environ, start_response)
+
     def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
         try:
             super()._handle_eio_disconnect(eio_sid, reason)
@@ -801,6 +808,34 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             elif what == CLOSE:
                 await self.eio.disconnect(eio_sid)
 
+    async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
+        """python-socketio's entry point; warns once if docs are set but unserved."""
+        _docs_unserved(self)
+        return await super().handle_request(*args, **kwargs)
+
+    def attach(self, app: Any, socketio_path: str = "socket.io") -> None:
+        """Attach to an aiohttp (or other) app, as python-socketio does; on aiohttp the
+        docs pages of ``docs_url=`` are added to the app's routes too."""
+        super().attach(app, socketio_path)
+        docs = self._sioschema_docs
+        if docs is None:
+            return
+        if self.async_mode != "aiohttp":
+            _docs_unserved(self)  # sanic, tornado: not served, and said so now
+            return
+        from aiohttp import web
+
+        async def page(request: web.Request) -> web.Response:
+            found = docs.get(request.path)
+            assert found is not None  # routed only for docs paths
+            return web.Response(
+                body=found.body, status=found.status, headers={"Content-Type": found.content_type}
+            )
+
+        for path in docs.paths:
+            app.router.add_get(path, page)
+        docs.served = True
+
     async def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
         try:
             await super()._handle_eio_disconnect(eio_sid, reason)
@@ -893,9 +928,35 @@ def _docs_page(server: Any, path: str, method: str) -> Page | None:
     return page
 
 
+def _docs_unserved(server: Any) -> None:
+    """Say once, on a server's first Socket.IO request (or when it is attached to a
+    framework other than aiohttp), that its docs pages are not served: it was bound with
+    ``docs_url=`` but runs under an app that does not serve them (a stock
+    ``socketio.ASGIApp`` / ``WSGIApp``), so every docs path answers 404."""
+    docs: DocsPages | None = getattr(server, "_sioschema_docs", None)
+    if docs is None or docs.served:
+        return
+    docs.served = True  # one warning
+    kind = "ASGIApp" if isinstance(server, socketio.AsyncServer) else "WSGIApp"
+    logger.warning(
+        "docs_url=%r is set, but this server runs under an app that does not serve the "
+        "docs pages (they answer 404): wrap the server in sioschema.socketio.%s instead "
+        "of socketio.%s",
+        docs.url,
+        kind,
+        kind,
+    )
+
+
 class WSGIApp(socketio.WSGIApp):  # type: ignore[misc]
     """``socketio.WSGIApp`` that also serves the docs of a :class:`Server` bound with
     ``docs_url=``. Takes python-socketio's arguments."""
+
+    def __init__(self, socketio_app: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(socketio_app, *args, **kwargs)
+        docs: DocsPages | None = getattr(socketio_app, "_sioschema_docs", None)
+        if docs is not None:
+            docs.served = True
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -912,6 +973,12 @@ class WSGIApp(socketio.WSGIApp):  # type: ignore[misc]
 class ASGIApp(socketio.ASGIApp):  # type: ignore[misc]
     """``socketio.ASGIApp`` that also serves the docs of an :class:`AsyncServer` bound
     with ``docs_url=``. Takes python-socketio's arguments."""
+
+    def __init__(self, socketio_server: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(socketio_server, *args, **kwargs)
+        docs: DocsPages | None = getattr(socketio_server, "_sioschema_docs", None)
+        if docs is not None:
+            docs.served = True
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         method = scope.get("method", "GET")
