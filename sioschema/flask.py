@@ -83,6 +83,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
     def init_app(self, app: Any, **kwargs: Any) -> None:
         if "serializer" not in kwargs and "serializer" not in self.server_options:
             kwargs["serializer"] = codec_packet()
+        given = kwargs.get("namespaces", self.server_options.get("namespaces"))
+        kwargs["namespaces"] = self._sioschema.accepted_namespaces(given)
         super().init_app(app, **kwargs)
         # Flask-SocketIO always builds a plain ``socketio.Server``, with no hook to pick
         # the class. sioschema's Server only adds methods (its state is set by
