@@ -25,6 +25,7 @@ import math
 import re
 import typing
 from collections.abc import Iterator
+from types import UnionType
 from typing import Annotated, Any, Final
 
 import msgspec
@@ -33,7 +34,7 @@ import msgspec.inspect as mi
 from ._wire import is_finite
 from .errors import ErrorCode, PayloadError, RegistryError
 
-__all__ = ["ArgsCodec"]
+__all__ = ["ArgsCodec", "declared_repr"]
 
 _encode = msgspec.json.Encoder().encode
 
@@ -168,6 +169,70 @@ def _has_bytes(value: Any) -> bool:
     return False
 
 
+_PYDANTIC_ATTRS = ("__pydantic_validator__", "__pydantic_fields__", "__pydantic_model__")
+# packages whose ``Annotated`` metadata reads like a constraint msgspec would enforce
+_FOREIGN_CONSTRAINTS = ("pydantic", "annotated_types")
+_INSTEAD = (
+    "declare it as a msgspec.Struct (or a stdlib dataclass) with msgspec constraints, "
+    "e.g. `Annotated[int, msgspec.Meta(le=2)]`"
+)
+
+
+def _pydantic_kind(cls: Any) -> str | None:
+    """``"pydantic dataclass"``, ``"pydantic model"`` or ``None``, told from the class
+    itself: pydantic is never imported (it is no dependency of sioschema)."""
+    if not isinstance(cls, type):
+        return None
+    if dataclasses.is_dataclass(cls) and any(hasattr(cls, a) for a in _PYDANTIC_ATTRS):
+        # v2 (``__pydantic_validator__``) or v1 (``__pydantic_model__``)
+        return "pydantic dataclass"
+    for base in cls.__mro__:
+        # pydantic.main.BaseModel (v2, and 1.x) and pydantic.v1.main.BaseModel
+        if base.__name__ == "BaseModel" and base.__module__.partition(".")[0] == "pydantic":
+            return "pydantic model"
+    return None
+
+
+def _pydantic_problem(types: tuple[Any, ...], wrapper: mi.Type | None, label: str) -> str | None:
+    """The refusal of a pydantic class anywhere in ``types``: msgspec reads a pydantic
+    dataclass as a plain one, dropping its constraints and validators, and cannot read
+    a pydantic model at all. ``wrapper`` is msgspec's view of the argument list, or
+    ``None`` when msgspec could not read it (then the types are walked as written)."""
+    for i, tp in enumerate(types):
+        if isinstance(wrapper, mi.StructType):
+            found = [getattr(node, "cls", None) for node in _nodes(wrapper.fields[i].type)]
+        else:
+            found = list(_reachable((tp,)))
+        for cls in found:
+            kind = _pydantic_kind(cls)
+            if kind is None:
+                continue
+            assert isinstance(cls, type)
+            where = "" if cls is tp else f" (in `{declared_repr(tp)}`)"
+            if kind == "pydantic dataclass":
+                return (
+                    f"{label}: `{cls.__qualname__}`{where} is a pydantic dataclass, which "
+                    "msgspec would read as a plain dataclass without its pydantic constraints "
+                    f"and validators; {_INSTEAD}"
+                )
+            return (
+                f"{label}: `{cls.__qualname__}`{where} is a pydantic model, which msgspec "
+                f"cannot validate; {_INSTEAD} (docs/migration.md, from sio-asyncapi)"
+            )
+        for annotated in _reachable((tp,)):
+            if typing.get_origin(annotated) is not Annotated:
+                continue
+            for meta in annotated.__metadata__:
+                package = type(meta).__module__.partition(".")[0]
+                if package in _FOREIGN_CONSTRAINTS:
+                    return (
+                        f"{label}: `{type(meta).__qualname__}` from {package} in "
+                        f"`{declared_repr(tp)}` is a constraint msgspec does not check; "
+                        "use msgspec constraints, e.g. `Annotated[int, msgspec.Meta(le=2)]`"
+                    )
+    return None
+
+
 def _plural(n: int) -> str:
     if n == 0:
         return "no arguments"
@@ -230,22 +295,31 @@ class ArgsCodec:
         fields = [(f"a{i}", t) for i, t in enumerate(types)]
         # gc=False: a wrapper lives for one message and never takes part in a cycle
         self._struct: Final = msgspec.defstruct(label, fields, array_like=True, gc=False)
+        refused: str | None = None
         try:
             # Builds (and caches) msgspec's plan for the types. Unresolvable forward
             # references, and types msgspec can neither convert nor describe (a custom
             # class is only "supported" with hooks), fail here, at class creation.
-            msgspec.json.Decoder(self._struct)
-            msgspec.json.schema(self._struct)
+            wrapper = mi.type_info(self._struct)
+            # a pydantic class is refused before msgspec reads it (a pydantic dataclass
+            # whose defaults are ``Field(...)`` fails obscurely in the schema)
+            refused = _pydantic_problem(types, wrapper, label)
+            if refused is None:
+                msgspec.json.Decoder(self._struct)
+                msgspec.json.schema(self._struct)
         except (TypeError, NameError, AttributeError) as exc:
-            reason = str(exc).strip().splitlines()[-1]
-            msg = f"{label}: unsupported type: {reason}"
-            raise RegistryError(msg) from exc
-        nodes = _nodes(mi.type_info(self._struct))
+            refused = _pydantic_problem(types, None, label)
+            if refused is None:
+                reason = str(exc).strip().splitlines()[-1]
+                msg = f"{label}: unsupported type: {reason}"
+                raise RegistryError(msg) from exc
+        if refused is not None:
+            raise RegistryError(refused)
+        assert isinstance(wrapper, mi.StructType)
+        nodes = _nodes(wrapper)
         # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
         self.big_ints = any(_bigint(n) for n in nodes)
         # what the packet codec must still check on a message that decoded and validated
-        wrapper = mi.type_info(self._struct)
-        assert isinstance(wrapper, mi.StructType)
         self.depth = max((_depth(f.type, set()) for f in wrapper.fields), default=0)
         """How deep arrays and objects can nest in valid arguments (``inf``: unbounded)."""
         self.has_ints = not self.big_ints and any(_takes_number(n) for n in nodes)
@@ -275,7 +349,7 @@ class ArgsCodec:
                 key = _lax_key_problem(_nodes(mi.type_info(tp)))
                 if key is not None:
                     msg = (
-                        f"{label}: `{_declared_repr(tp)}` has dict keys of type `{key}`, which "
+                        f"{label}: `{declared_repr(tp)}` has dict keys of type `{key}`, which "
                         "a registry with strict=False would read differently from JSON text "
                         "and from decoded values (binary events, acks, auth); "
                         "use `str` keys or a strict registry"
@@ -470,10 +544,16 @@ def _type_repr(tp: Any) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
-def _declared_repr(tp: Any) -> str:
+def declared_repr(tp: Any) -> str:
     """A declared type as written: ``dict[bool, int]``, ``Tally``."""
     if isinstance(tp, type) and typing.get_origin(tp) is None:
         return tp.__name__
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, UnionType) and args:
+        return " | ".join("None" if a is type(None) else declared_repr(a) for a in args)
+    if isinstance(origin, type) and args:
+        shown = ", ".join("..." if a is Ellipsis else declared_repr(a) for a in args)
+        return f"{origin.__name__}[{shown}]"
     return repr(tp).replace("typing.", "")
 
 
@@ -481,7 +561,10 @@ def _field_types(tp: Any) -> list[Any]:
     """The declared field types of a class msgspec converts field by field."""
     if isinstance(tp, type):
         if issubclass(tp, msgspec.Struct):
-            return [f.type for f in msgspec.structs.fields(tp)]
+            try:
+                return [f.type for f in msgspec.structs.fields(tp)]
+            except Exception:  # unresolvable hints are reported by msgspec
+                return []
         if (
             dataclasses.is_dataclass(tp)
             or hasattr(tp, "__attrs_attrs__")
@@ -494,8 +577,9 @@ def _field_types(tp: Any) -> list[Any]:
     return []
 
 
-def _meta_examples(types: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
-    """Every ``msgspec.Meta(examples=...)`` reachable from ``types``, with its type."""
+def _reachable(types: tuple[Any, ...]) -> Iterator[Any]:
+    """Every type reachable from ``types`` as written (``Annotated`` kept), through
+    generic arguments and the fields of classes msgspec converts field by field."""
     seen: set[int] = set()
     stack = list(types)
     while stack:
@@ -503,14 +587,21 @@ def _meta_examples(types: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
         if id(tp) in seen:
             continue
         seen.add(id(tp))
+        yield tp
         args = typing.get_args(tp)
         if typing.get_origin(tp) is Annotated:
-            for meta in tp.__metadata__:
-                if isinstance(meta, msgspec.Meta) and meta.examples:
-                    for example in meta.examples:
-                        yield tp, example
             stack.append(args[0])
             continue
         stack.extend(a for a in args if not isinstance(a, typing.TypeVar))
         origin = typing.get_origin(tp)
         stack.extend(_field_types(origin if isinstance(origin, type) else tp))
+
+
+def _meta_examples(types: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
+    """Every ``msgspec.Meta(examples=...)`` reachable from ``types``, with its type."""
+    for tp in _reachable(types):
+        if typing.get_origin(tp) is Annotated:
+            for meta in tp.__metadata__:
+                if isinstance(meta, msgspec.Meta) and meta.examples:
+                    for example in meta.examples:
+                        yield tp, example
