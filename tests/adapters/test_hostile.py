@@ -29,18 +29,16 @@ LATENCIES: list[float] = []
 
 @pytest.fixture(scope="module")
 def bystander(running: Running) -> Iterator[Raw]:
-    raw = Raw(running.url)
-    yield raw
-    raw.close()
+    with Raw(running.url) as raw:
+        yield raw
 
 
 @pytest.fixture
 def raw(server: Running, bystander: Raw) -> Iterator[Raw]:
-    client = Raw(server.url)
-    yield client
-    client.probe()  # not wedged
-    bystander.probe()  # not disturbed
-    client.close()
+    with Raw(server.url) as client:
+        yield client
+        client.probe()  # not wedged
+        bystander.probe()  # not disturbed
 
 
 def timed_ack(raw: Raw, frame: str, id: int) -> Any:
@@ -143,10 +141,9 @@ def test_lone_surrogate(server: Running, raw: Raw) -> None:
 
 def test_binary_frame_outside_a_binary_packet_closes(server: Running) -> None:
     """Not UTF-8 text, not an attachment: the connection is closed (as the JS server does)."""
-    raw = Raw(server.url)
-    raw.send(b'42["echo_point",\xff]')
-    assert raw.is_closed(timeout=2)
-    raw.close()
+    with Raw(server.url) as raw:
+        raw.send(b'42["echo_point",\xff]')
+        assert raw.is_closed(timeout=2)
 
 
 # -- numbers -------------------------------------------------------------------------------
@@ -398,8 +395,7 @@ def _token(value: str) -> Any:
 @pytest.mark.parametrize("kind", ["flask", "asgi"])
 def test_limits_are_configurable(kind: str) -> None:
     limits = Limits(max_payload_bytes=200, max_depth=2, max_attachments=1, max_in_flight=2)
-    with run_server(kind, limits=limits) as srv:
-        raw = Raw(srv.url)
+    with run_server(kind, limits=limits) as srv, Raw(srv.url) as raw:
         assert srv.server.limits == limits
         raw.send('421["echo_point",[[[1]]]]')
         assert raw.ack(1, timeout=2) == [
@@ -418,7 +414,6 @@ def test_limits_are_configurable(kind: str) -> None:
         acks = [raw.ack(id, timeout=3) for id in range(10, 14)]
         assert [a[0] == 0.3 for a in acks] == [True, True, False, False]
         raw.probe()
-        raw.close()
 
 
 def test_limits_reject_bad_values() -> None:
