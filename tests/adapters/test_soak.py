@@ -146,35 +146,39 @@ INVALID_KINDS: dict[str, tuple[Callable[[int, int], str], str, str]] = {
     "NaN": (
         lambda c, s: f'42{s}["move",{{"client":{c},"seq":{s},"x":1,"y":NaN}}]',
         "invalid_number",
-        "",
+        "move",
     ),
     "Infinity": (
         lambda c, s: f'42{s}["shape",[{c},{s}],{{"type":"circle","r":-Infinity}}]',
         "invalid_number",
-        "",
+        "shape",
     ),
     "1e400": (
         lambda c, s: f'42{s}["shape",[{c},{s}],{{"type":"circle","r":1e400}}]',
         "invalid_number",
-        "",
+        "shape",
     ),
-    "beyond int64": (lambda c, s: _frame(s, "move", _move(c, s, y=2**70)), "invalid_number", ""),
+    "beyond int64": (
+        lambda c, s: _frame(s, "move", _move(c, s, y=2**70)),
+        "invalid_number",
+        "move",
+    ),
     "too deep": (
         lambda c, s: f'42{s}["move",' + "[" * 40 + "]" * 40 + "]",
         "payload_too_deep",
-        "",
+        "move",
     ),
     "too large": (
         lambda c, s: _frame(s, "say", {"client": c, "seq": s, "room": "game", "text": "x" * 5000}),
         "payload_too_large",
-        "",
+        "say",
     ),
-    "bad JSON": (lambda c, s: _frame(s, "move", _move(c, s))[:-7], "bad_packet", ""),
+    "bad JSON": (lambda c, s: _frame(s, "move", _move(c, s))[:-7], "bad_packet", "move"),
     "not an array": (lambda c, s: f'42{s}{{"move":{c}}}', "bad_packet", ""),
     "lone surrogate": (
         lambda c, s: f'42{s}["say",{{"client":{c},"seq":{s},"room":"game","text":"\\ud800"}}]',
         "bad_packet",
-        "",
+        "say",
     ),
 }
 
