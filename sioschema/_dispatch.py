@@ -13,9 +13,9 @@ from typing import Any
 
 from ._codec import PacketCodec
 from ._registry import Emit, Event, EventRegistry
-from ._wire import Header, Limits
-from .errors import PayloadError, RegistryError, SioSchemaError
-from .inspect import RegistryInfo, by_namespace
+from ._wire import MAX_ECHOED_NAME, Header, Limits
+from .errors import PayloadError, SioSchemaError
+from .inspect import RegistryInfo, by_namespace, check_error_event
 
 __all__ = ["Dispatcher", "ErrorHook", "Pending"]
 
@@ -74,15 +74,7 @@ class Dispatcher:
         if not isinstance(self.limits, Limits):
             msg = f"limits must be a sioschema.Limits, got {type(self.limits).__name__}"
             raise TypeError(msg)
-        for found in self.namespaces.values():
-            clash = found.emits.get(error_event)
-            if clash is not None:
-                msg = (
-                    f"error_event={error_event!r} is also the name of {clash!r} on "
-                    f"namespace `{found.namespace}`: clients could not tell an error from "
-                    "that emit; pass another error_event= or rename the emit"
-                )
-                raise RegistryError(msg)
+        check_error_event(self.namespaces.values(), error_event)
         self.codec = PacketCodec(self.namespaces, self.limits)
         self.raw_out = False
         """Whether checked acks and emits go out as ``msgspec.Raw`` JSON (set by a server
@@ -163,6 +155,8 @@ class Dispatcher:
         return found.events.get(name) if found is not None else None
 
     def unknown_event(self, name: str, namespace: str) -> PayloadError:
+        if len(name) > MAX_ECHOED_NAME:  # never echo more than a refused frame would
+            return PayloadError("unknown_event", "", "Unknown event", namespace=namespace)
         detail = f"Unknown event `{name}`"
         return PayloadError("unknown_event", name, detail, namespace=namespace)
 

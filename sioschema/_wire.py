@@ -19,11 +19,13 @@ import msgspec
 from .errors import ErrorCode
 
 __all__ = [
+    "MAX_ECHOED_NAME",
     "RESERVED_EVENTS",
     "Header",
     "Limits",
     "WireError",
     "decode_json",
+    "event_name",
     "is_finite",
     "has_long_int",
     "maybe_too_deep",
@@ -136,7 +138,9 @@ _DIGITS = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))  # a digit -> "
 _LONG_RUN = b"0" * 19  # int64 holds every integer of 18 digits
 
 
-_LEADING_NAME = re.compile(r'\[\s*("(?:[^"\\]|\\.){0,256}")')
+MAX_ECHOED_NAME = 256
+"""The longest event name an error reply repeats; longer ones are answered with ``""``."""
+_LEADING_NAME = re.compile(r'\[\s*("(?:[^"\\]|\\.){0,' + str(MAX_ECHOED_NAME) + '}")')
 
 
 def event_name(body: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ._registry import EventRegistry, RegistryInfo
+from ._wire import RESERVED_EVENTS
 from .errors import RegistryError
 
-__all__ = ["RegistryInfo", "by_namespace", "info"]
+__all__ = ["RegistryInfo", "by_namespace", "check_error_event", "info"]
 
 
 def info(registry: type[EventRegistry]) -> RegistryInfo:
@@ -42,3 +43,27 @@ def by_namespace(
             raise RegistryError(msg)
         table[found.namespace] = found
     return table
+
+
+def check_error_event(infos: Iterable[RegistryInfo], error_event: str) -> None:
+    """Check the name of the error event for these registries (servers and documents).
+
+    Raises ``RegistryError`` if it is not a non-empty string, is reserved by Socket.IO,
+    or is the name of an ``Emit`` a registry declares: clients could not tell an error
+    from that emit.
+    """
+    if not isinstance(error_event, str) or not error_event or error_event in RESERVED_EVENTS:
+        msg = (
+            "error_event must be a non-empty event name that Socket.IO does not reserve "
+            f"(got {error_event!r})"
+        )
+        raise RegistryError(msg)
+    for found in infos:
+        clash = found.emits.get(error_event)
+        if clash is not None:
+            msg = (
+                f"error_event={error_event!r} is also the name of {clash!r} on "
+                f"namespace `{found.namespace}`: clients could not tell an error from "
+                "that emit; pass another error_event= or rename the emit"
+            )
+            raise RegistryError(msg)

@@ -196,6 +196,11 @@ class _ServerMixin:
             error.header = header
             if not error.event and header.type in (packet.EVENT, packet.BINARY_EVENT):
                 error.event = event_name(frame[header.body :])
+            binary = header.type in (packet.BINARY_EVENT, packet.BINARY_ACK)
+            if binary and header.attachments >= 1 and eio_sid not in core.pending:
+                # the attachments it announced follow: skip them, do not read them as
+                # binary frames outside a packet (which closes the connection)
+                core.pending[eio_sid] = Pending(header, None, 0, discard=True)
             raise
 
     def _sioschema_json(self, body: str, namespace: str, kind: int) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ErrorReply
-from ..inspect import RegistryInfo, by_namespace
+from ..inspect import RegistryInfo, by_namespace, check_error_event
 from ._schema import Schemas, unique_key
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ def build(
     if not infos:
         msg = "no registry to document"
         raise ValueError(msg)
+    check_error_event(infos, error_event)
     types: list[Any] = [ErrorReply]
     for found in infos:
         if found.auth is not None:

@@ -7,6 +7,7 @@ driven by python-socketio's own client over a real websocket on 127.0.0.1.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -258,3 +259,34 @@ def test_an_unknown_event_is_answered_and_logged_without_a_path(
     assert [r.getMessage() for r in caplog.records if r.name == "sioschema"] == [
         f"rejected 'nobody' from {sid} on /notices: unknown_event"
     ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", ["disconnect", "connect_error", "newListener", "", None, 123])
+def test_an_error_event_socketio_reserves_or_cannot_send_is_refused(kind: str, name: Any) -> None:
+    with pytest.raises(RegistryError) as caught:
+        if kind == "flask":
+            from sioschema.flask import SocketIO
+
+            SocketIO(registry=Notices, error_event=name)
+        elif kind == "wsgi":
+            from sioschema.socketio import Server
+
+            Server(registry=Notices, error_event=name)
+        else:
+            from sioschema.socketio import AsyncServer
+
+            AsyncServer(registry=Notices, error_event=name)
+    assert str(caught.value) == (
+        f"error_event must be a non-empty event name that Socket.IO does not reserve (got {name!r})"
+    )
+
+
+def test_a_document_refuses_the_same_error_events() -> None:
+    from sioschema import asyncapi
+
+    with pytest.raises(RegistryError, match=r"^error_event='error' is also the name of"):
+        asyncapi.render(Clashing)
+    with pytest.raises(RegistryError, match=r"^error_event must be a non-empty event name"):
+        asyncapi.render(Notices, error_event="connect")
+    assert "sioschema:error" in json.dumps(asyncapi.render(Clashing, error_event="sioschema:error"))

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from sioschema import Limits
+from tests import apps
 from tests.adapters.cases import error
 from tests.conftest import Running, run_server
 from tests.rawclient import Raw
@@ -262,6 +263,47 @@ def test_bad_binary_placeholder_does_not_wedge(raw: Raw, placeholder: str) -> No
         packet_error("bad_packet", "Invalid binary placeholder", "blob")
     ]
     LATENCIES.append(time.monotonic() - start)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        (
+            '["blob",{"_placeholder":true,"num":0},NaN]',
+            "invalid_number",
+            "NaN and Infinity are not JSON",
+        ),
+        ('["blob",{"_placeholder":true,"num":0},{]', "bad_packet", "Invalid JSON: "),
+        ('["blob",' + "[" * 40 + "]" * 40 + "]", "payload_too_deep", "Nesting deeper than 32"),
+        ('["connect",{"_placeholder":true,"num":0}]', "reserved_event", "`connect` is reserved"),
+    ],
+    ids=["NaN", "bad JSON", "too deep", "reserved"],
+)
+def test_refused_binary_packet_skips_its_attachments(
+    server: Running, raw: Raw, text: str, code: str, message: str
+) -> None:
+    """The attachments a refused binary packet announced are skipped, not read as binary
+    frames outside a packet (which would close the connection)."""
+    raw.send(f"452-27{text}")
+    raw.send(b"\x01\x02")
+    raw.send(b"\x03")
+    [reply] = raw.ack(27, timeout=2)
+    assert reply["error"]["code"] == code
+    assert reply["error"]["message"].startswith(message)
+    assert reply["error"]["event"] in ("blob", "connect")
+    assert raw.call("echo_point", {"x": 1, "y": 2}) == [{"x": 1, "y": 2}]
+    assert server.recorder.calls == [("echo_point", (apps.Point(x=1, y=2),))]
+
+
+def test_an_unknown_event_name_is_echoed_only_when_short(raw: Raw) -> None:
+    name = "z" * 257
+    assert timed_ack(raw, f'4228["{name}",1]', 28) == [
+        error("unknown_event", "Unknown event", None, "")
+    ]
+    name = "z" * 256
+    assert timed_ack(raw, f'4229["{name}",1]', 29) == [
+        error("unknown_event", f"Unknown event `{name}`", None, name)
+    ]
 
 
 def test_text_frame_where_an_attachment_was_due(raw: Raw) -> None:
