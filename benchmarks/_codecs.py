@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from benchmarks import _common
+from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import PAYLOADS, Payload
 
@@ -26,6 +26,7 @@ def run(kind: str, title: str, baseline: str, args: argparse.Namespace) -> dict[
         codecs = {}
         for mod in mods.values():
             codecs.update(getattr(mod, kind)(p))
+        _proof.codecs(kind, p, codecs)  # each row validates, or says it does not
         decode = {label: (lambda c=c, w=wire: c.decode(w)) for label, c in codecs.items()}
         encode = {label: (lambda c=c: c.encode(c.obj)) for label, c in codecs.items()}
         per_size: dict[str, Any] = {"bytes": len(wire)}

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _common, chart
+from benchmarks import _common, _proof, chart
 from benchmarks._e2e_server import HOST, STACKS
 from benchmarks.contenders import load
 from benchmarks.payloads import PAYLOADS
@@ -69,8 +69,13 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 30)
     raise RuntimeError(msg)
 
 
-def run_one(stack: str, contender: str, size: str, opts: dict[str, Any]) -> dict[str, Any]:
-    """One fresh server process, one client process; the client's JSON result."""
+def run_one(
+    stack: str, contender: str, size: str, validates: bool, opts: dict[str, Any]
+) -> dict[str, Any]:
+    """One fresh server process, one client process; the client's JSON result.
+
+    The client first checks that the server rejects an invalid payload (or passes it
+    through, for an unvalidated contender); if not, the whole run stops."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "benchmarks._e2e_server", stack, contender, size, str(port)],
@@ -87,12 +92,16 @@ def run_one(stack: str, contender: str, size: str, opts: dict[str, Any]) -> dict
                 f"http://{HOST}:{port}",
                 str(server.pid),
                 size,
+                f"--contender={contender}",
+                f"--validates={int(validates)}",
                 *(f"--{k}={v}" for k, v in opts.items()),
             ],
             capture_output=True,
             text=True,
             timeout=120,
         )
+        if client.returncode and "benchmark aborted: " in client.stderr:
+            raise _proof.ProofFailed(client.stderr.split("benchmark aborted: ", 1)[1].strip())
         if client.returncode:
             msg = f"client failed: {client.stderr[-2000:]}"
             raise RuntimeError(msg)
@@ -100,8 +109,8 @@ def run_one(stack: str, contender: str, size: str, opts: dict[str, Any]) -> dict
         return result
     finally:
         server.terminate()
-        try:
-            server.wait(10)
+        try:  # the gevent and werkzeug servers can sit on SIGTERM; results are in
+            server.wait(2)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
@@ -116,11 +125,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--window", type=float, default=1.0, help="seconds per window")
-    parser.add_argument("--rounds", type=int, default=1, help="fresh servers per contender")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="fresh servers per contender (default 3)"
+    )
     parser.add_argument("--chart", type=Path, default=None, help="write an SVG chart here")
     args = parser.parse_args(argv)
     if args.quick:
         args.connections, args.warmup, args.windows, args.window = 4, 0.2, 1, 0.3
+        args.rounds = 1
     mods, missing = load(args.contenders or DEFAULT_CONTENDERS)
     stacks = args.stacks or list(STACKS)
     sizes = args.payloads or list(PAYLOADS)
@@ -141,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
             for r in range(args.rounds):
                 for name in names if r % 2 == 0 else reversed(names):
                     try:
-                        runs[name].append(run_one(stack, name, size, opts))
+                        validates = mods[name].VALIDATES
+                        runs[name].append(run_one(stack, name, size, validates, opts))
                     except (RuntimeError, subprocess.TimeoutExpired) as exc:
                         errors.append(f"{stack} {size} {name}: {exc}")
             cells: dict[str, Any] = {}
@@ -176,17 +189,29 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _summary(got: list[dict[str, Any]]) -> dict[str, Any]:
-    def med(key: str) -> float | None:
-        values = [g[key] for g in got if g.get(key) is not None]
-        return statistics.median(values) if values else None
+    """Medians over the rounds (each round's figure is the median of its windows),
+    and the lowest and highest round of events/s and server CPU per event."""
 
-    return {
+    def values(key: str) -> list[float]:
+        return [g[key] for g in got if g.get(key) is not None]
+
+    def med(key: str) -> float | None:
+        found = values(key)
+        return statistics.median(found) if found else None
+
+    cell: dict[str, Any] = {
         "events_per_s": med("events_per_s"),
         "server_cpu_us_per_event": med("server_cpu_us_per_event"),
         "server_cpu_utilisation": med("server_cpu_utilisation"),
         "client_cpu_utilisation": med("client_cpu_utilisation"),
         "runs": len(got),
     }
+    for key in ("events_per_s", "server_cpu_us_per_event"):
+        found = values(key)
+        cell[f"{key}_rounds"] = found
+        cell[f"{key}_min"] = min(found) if found else None
+        cell[f"{key}_max"] = max(found) if found else None
+    return cell
 
 
 def text(result: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ import statistics
 import time
 from typing import Any
 
-from benchmarks import _common
+from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import EVENT, PAYLOADS, Payload
 
@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
             if got != p.value:
                 msg = f"{name} answered {got!r:.200}"
                 raise SystemExit(msg)
+            bad = client.emit(EVENT, p.invalid, callback=True)
+            _proof.answer(name, mods[name].VALIDATES, p, bad)
             timed(client, p.value, max(events // 5, 5))
         samples: dict[str, list[float]] = {name: [] for name in clients}
         layer: list[float] = []
