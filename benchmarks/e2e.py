@@ -5,9 +5,11 @@ event (its handler acks with the object it received) and a separate client proce
 drives it with many concurrent websocket connections speaking Engine.IO 4 /
 Socket.IO 5 frames, one acked event in flight per connection. After a warm-up, the
 client measures windows: events/s (acks received) and the server process's CPU time
-per event (user + system, all threads). Medians of the windows (and of rounds, if
-more than one); contenders run in alternating order, ratios are to stock (no
-validation) on the same stack in the same run.
+per event (user + system, all threads). Each round's figure is the median of its
+windows; the table prints the median of three rounds (``--rounds``) with the lowest
+and highest round beside it. Contenders run in alternating order, ratios are to stock
+(no validation) on the same stack in the same run. Before each server is measured it
+must reject an invalid payload (stock must echo it), or the whole run stops.
 
 Stacks (``--stacks``):
 
@@ -23,7 +25,7 @@ sio-asyncapi runs only on Flask-SocketIO; on the other stacks the pydantic conte
 a hand-rolled ``model_validate`` in the handler::
 
     python -m benchmarks.e2e [--stacks ...] [--payloads ...] [--contenders ...]
-        [--connections 50] [--warmup 1] [--windows 3] [--window 1] [--rounds 1]
+        [--connections 50] [--warmup 1] [--windows 3] [--window 1] [--rounds 3]
         [--chart docs/benchmarks/e2e.svg] [--quick] [--json]
 """
 
@@ -214,13 +216,21 @@ def _summary(got: list[dict[str, Any]]) -> dict[str, Any]:
     return cell
 
 
+def _spread(cell: dict[str, Any], key: str, fmt: str) -> str:
+    low, high = cell.get(f"{key}_min"), cell.get(f"{key}_max")
+    if low is None or high is None:
+        return "-"
+    return f"{fmt.format(low)}-{fmt.format(high)}"
+
+
 def text(result: dict[str, Any]) -> str:
     out = [_common.header(result["title"], result["command"])]
     out.append(
         f"{result['connections']} connections, one event in flight each; "
         f"{result['windows']} x {result['window']} s windows after {result['warmup']} s "
-        f"warm-up, {result['rounds']} round(s); medians; ratios to '{result['baseline']}' "
-        "on the same stack. server/client util = CPU seconds per second (1.0 = one core)."
+        f"warm-up; medians of {result['rounds']} round(s), each a fresh server, with the "
+        f"lowest and highest round; ratios of the medians to '{result['baseline']}' on the "
+        "same stack. server/client util = CPU seconds per second (1.0 = one core)."
     )
     for name, why in result["missing_contenders"].items():
         out.append(f"skipped {name}: {why}")
@@ -229,15 +239,17 @@ def text(result: dict[str, Any]) -> str:
         for size, cells in per_stack.items():
             for name, c in cells.items():
                 if c["events_per_s"] is None:
-                    rows.append([size, name, "failed", "", "", "", "", ""])
+                    rows.append([size, name, "failed", "", "", "", "", "", "", ""])
                     continue
                 rows.append(
                     [
                         size,
                         name,
                         f"{c['events_per_s']:,.0f}",
+                        _spread(c, "events_per_s", "{:,.0f}"),
                         f"{c['events_ratio']:.2f}x" if c["events_ratio"] else "-",
                         f"{c['server_cpu_us_per_event']:,.1f}",
+                        _spread(c, "server_cpu_us_per_event", "{:,.1f}"),
                         f"{c['cpu_ratio']:.2f}x" if c["cpu_ratio"] else "-",
                         f"{c['server_cpu_utilisation']:.2f}",
                         f"{c['client_cpu_utilisation']:.2f}",
@@ -251,8 +263,10 @@ def text(result: dict[str, Any]) -> str:
                     "payload",
                     "contender",
                     "events/s",
+                    "min-max",
                     "ratio",
                     "server CPU us/event",
+                    "min-max",
                     "ratio",
                     "server util",
                     "client util",
