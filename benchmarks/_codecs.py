@@ -37,11 +37,9 @@ def run(kind: str, title: str, baseline: str, args: argparse.Namespace) -> dict[
                 row["ratio"] = row["median_us"] / base if base else None
             per_size[direction] = timed
         results[size] = per_size
-    if args.instructions:
-        from benchmarks import instructions
-
-        counted = instructions.run([kind], list(results), list(mods), args.quick, None)[kind]
-        for size, per_size in results.items():
+    counted = _common.counted(kind, list(results), list(mods), args)
+    for size, per_size in results.items():
+        if counted and size in counted:
             got = counted[size]["instructions"]
             for direction, suffix in (("decode", " | in"), ("encode", " | out")):
                 for label, row in per_size[direction].items():

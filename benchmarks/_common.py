@@ -81,6 +81,26 @@ def add_instructions_flag(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also count instructions per event under valgrind (benchmarks.instructions)",
     )
+    p.add_argument(
+        "--instructions-from",
+        default=None,
+        metavar="FILE",
+        help="take the counts from a saved `benchmarks.instructions --save FILE` run\n"
+        "(they repeat on the same code and versions) instead of counting again",
+    )
+
+
+def counted(kind: str, sizes: list[str], names: list[str], args: argparse.Namespace) -> Any:
+    """``{size: {"events": n, "instructions": {label: per event}}}``, or ``None``."""
+    if args.instructions_from:
+        with open(args.instructions_from) as f:
+            saved: dict[str, Any] = json.load(f)["results"].get(kind, {})
+        return {size: saved[size] for size in sizes if size in saved}
+    if args.instructions:
+        from benchmarks import instructions
+
+        return instructions.run([kind], sizes, names, args.quick, None)[kind]
+    return None
 
 
 def per_call_us(fn: Callable[[], Any], number: int) -> float:

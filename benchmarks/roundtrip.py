@@ -119,14 +119,11 @@ def main(argv: list[str] | None = None) -> None:
         }
         for client in clients.values():
             client.disconnect()
-    if args.instructions:
-        from benchmarks import instructions
-
-        counted = instructions.run(["roundtrip"], list(results), list(mods), args.quick, None)
-        for size, per in results.items():
-            got = counted["roundtrip"][size]
-            per["instructions_per_event"] = got["instructions"]
-            per["instructions_events"] = got["events"]
+    counts = _common.counted("roundtrip", list(results), list(mods), args)
+    for size, per in results.items():
+        if counts and size in counts:
+            per["instructions_per_event"] = counts[size]["instructions"]
+            per["instructions_events"] = counts[size]["events"]
 
     result = _common.report(
         benchmark="roundtrip",
