@@ -132,20 +132,25 @@ def main(argv: list[str] | None = None) -> None:
         missing_contenders=missing,
         results=results,
     )
+    _common.emit(result, text(result), args.json, args.save)
+
+
+def text(result: dict[str, Any]) -> str:
+    results: dict[str, Any] = result["results"]
     out = [
         _common.header(
             "roundtrip: Flask-SocketIO test client, acked `bench` event echoed back",
             result["command"],
         ),
-        f"wall clock: medians of {rounds} interleaved rounds, the lowest and highest round "
-        f"beside them; ratio and difference to '{BASELINE}'",
+        f"wall clock: medians of {result['rounds']} interleaved rounds, the lowest and "
+        f"highest round beside them; ratio and difference to '{BASELINE}'",
     ]
     counted = any("instructions_events" in per for per in results.values())
     if counted:
         out.append(
             "Ir = instructions per event (callgrind; repeats run to run, wall clock does not)"
         )
-    for name, why in missing.items():
+    for name, why in result["missing_contenders"].items():
         out.append(f"skipped {name}: {why}")
     for size, per in results.items():
         rows = []
@@ -174,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{size} ({len(PAYLOADS[size].json)} B, {per['events_per_round']} events/round{events})"
         )
         out.append(_common.table(headers, rows))
-    _common.emit(result, "\n".join(out), args.json, args.save)
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
