@@ -1,31 +1,108 @@
-"""Development sessions: ``nox -s tests``, ``lint``, ``typing``, ``demo``, ``bench``."""
+"""Development sessions: ``nox -s tests``, ``tests_oldest``, ``tests_newest``, ``lint``,
+``typing``, ``demo``, ``bench``."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
 import nox
+from packaging.requirements import Requirement
 
 nox.options.sessions = ["tests", "lint", "typing"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 NODE_TESTS = "tests/js"
+OLDEST_PYTHON = "3.10"  # requires-python's floor
+NEWEST_PYTHON = "3.13"  # the newest CPython the classifiers list
 
 
-@nox.session
-def tests(session: nox.Session) -> None:
-    """The whole suite: unit, adapters over real sockets, node socket.io-client."""
-    session.install("-e", ".[flask,yaml]", *nox.project.dependency_groups(PYPROJECT, "test"))
+def _pyenv_interpreters() -> None:
+    """Make ``python3.X`` of every pyenv-installed CPython findable by nox.
+
+    pyenv's shims answer only for the versions ``pyenv global`` names; links to the real
+    interpreters go first on PATH (only ``python3.X`` names, so nothing else changes).
+    """
+    try:
+        root = subprocess.run(
+            ["pyenv", "root"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return
+    links = Path(".nox", "interpreters").resolve()
+    for python in sorted(Path(root, "versions").glob("3.*/bin/python3.*")):
+        if python.name.count(".") != 1 or not python.name[len("python3.") :].isdigit():
+            continue  # python3.13-config, python3.13t ...
+        links.mkdir(parents=True, exist_ok=True)
+        link = links / python.name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(python)
+    if links.is_dir():
+        os.environ["PATH"] = f"{links}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+_pyenv_interpreters()
+
+
+def _lower_bounds() -> list[str]:
+    """``name==floor`` for every runtime dependency and extra: the oldest releases the
+    pyproject allows, as a pip constraints file takes them."""
+    project = PYPROJECT["project"]
+    declared = [*project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        declared.extend(extra)
+    pins = []
+    for line in declared:
+        req = Requirement(line)
+        floors = [spec.version for spec in req.specifier if spec.operator in (">=", "==")]
+        if len(floors) != 1:
+            msg = f"{line!r}: a runtime dependency needs exactly one lower bound"
+            raise ValueError(msg)
+        pins.append(f"{req.name}=={floors[0]}")
+    return pins
+
+
+def _suite(session: nox.Session, *pip_args: str) -> None:
+    session.install(
+        *pip_args, "-e", ".[flask,yaml]", *nox.project.dependency_groups(PYPROJECT, "test")
+    )
+    session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)
     with session.chdir(NODE_TESTS):
         session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
     session.run("pytest", *session.posargs)
 
 
 @nox.session
+def tests(session: nox.Session) -> None:
+    """The whole suite: unit, adapters over real sockets, node socket.io-client."""
+    _suite(session)
+
+
+@nox.session(python=OLDEST_PYTHON)
+def tests_oldest(session: nox.Session) -> None:
+    """The whole suite on the oldest Python and the lowest runtime releases allowed."""
+    constraints = Path(session.create_tmp(), "lowest.txt")
+    constraints.write_text("\n".join(_lower_bounds()) + "\n")
+    session.log("lower bounds: %s", ", ".join(_lower_bounds()))
+    _suite(session, "-c", str(constraints))
+
+
+@nox.session(python=NEWEST_PYTHON)
+def tests_newest(session: nox.Session) -> None:
+    """The whole suite on the newest Python and the newest releases allowed."""
+    _suite(session, "--upgrade", "--upgrade-strategy", "eager")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check and format check."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    """ruff check and format check; the import contract of the stages (import-linter)."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
 
 
 @nox.session

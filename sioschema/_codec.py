@@ -57,10 +57,13 @@ _Entry = tuple[str, Event, "msgspec.json.Decoder[Any]", bool, bool]
 class PacketCodec:
     """Decodes the EVENT packets of declared events straight into typed arguments."""
 
-    __slots__ = ("_limits", "_table")
+    __slots__ = ("_limits", "_shallow", "_table")
 
     def __init__(self, namespaces: Mapping[str, RegistryInfo], limits: Limits) -> None:
         self._limits = limits
+        # Nesting deeper than the limit takes max_depth + 2 brackets and as many closing
+        # ones: a shorter body cannot break it, and skips the bracket count.
+        self._shallow = 2 * (limits.max_depth + 2)
         # per event: its decoder, and which limits its valid payloads could still break
         self._table: dict[str, dict[str, _Entry]] = {
             namespace: {
@@ -116,7 +119,9 @@ class PacketCodec:
         if found is None:
             return None
         name, event, decoder, deep, ints = found
-        if (deep and maybe_too_deep(body, self._limits)) or (ints and has_long_int(body)):
+        if (deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits)) or (
+            ints and has_long_int(body)
+        ):
             return None
         try:
             obj = decoder.decode(body)

@@ -5,6 +5,16 @@ Every argument list (the arguments of a request, of an ack, of an emit) becomes 
 msgspec builds and caches the validation plan for the whole list once; each message is
 then checked in a single ``msgspec.convert`` call, never re-planned per call.
 
+A declared type means the same on every path. A request usually arrives as JSON text
+and is decoded by a typed ``msgspec.json.Decoder`` (the packet codec); a request the
+codec leaves to screening, a binary event, a client's ack and the connect ``auth``
+arrive already decoded and go through ``msgspec.convert``. The two differ in a few
+places, and each is settled here: ``convert`` reads dict keys as JSON does
+(``str_keys=True``); a type holding ``msgspec.Raw`` is read from JSON text on every
+path, like one with ``Decimal`` dict keys; a rejection reports the error the JSON
+decoder gives; a type that still cannot mean the same on both paths is refused when
+the registry class is created.
+
 This module knows types and msgspec only: no server, no document.
 """
 
@@ -15,6 +25,7 @@ import math
 import re
 import typing
 from collections.abc import Iterator
+from types import UnionType
 from typing import Annotated, Any, Final
 
 import msgspec
@@ -23,11 +34,12 @@ import msgspec.inspect as mi
 from ._wire import is_finite
 from .errors import ErrorCode, PayloadError, RegistryError
 
-__all__ = ["ArgsCodec"]
+__all__ = ["ArgsCodec", "declared_repr"]
 
 _encode = msgspec.json.Encoder().encode
 
 _AT = " - at `"
+_KEY = "key` in `"  # msgspec's path of a dict key: ``key` in `$.scores``
 _INDEX = re.compile(r"^\$\[(\d+)\]")
 
 
@@ -73,6 +85,10 @@ def _depth(node: Any, active: set[int]) -> float:
     if isinstance(node, mi.DictType):
         return 1 + _depth(node.value_type, active)
     if isinstance(node, _RECORDS):
+        if not getattr(node, "forbid_unknown_fields", isinstance(node, mi.NamedTupleType)):
+            # fields (or trailing items) the type does not declare are skipped, not
+            # checked: they may nest as deep as the sender likes
+            return math.inf
         active.add(id(node))
         deepest = max((_depth(f.type, active) for f in node.fields), default=0)
         active.discard(id(node))
@@ -87,6 +103,134 @@ def _bigint(node: mi.Type) -> bool:
         and isinstance(node.type, mi.IntType)
         and bool((node.extra or {}).get("bigint"))
     )
+
+
+def _takes_number(node: mi.Type) -> bool:
+    """Whether a JSON number literal can be a valid value of this node, so that an
+    integer beyond int64 could reach it (the screening refuses those on every path)."""
+    if isinstance(node, (mi.IntType, mi.FloatType, mi.DecimalType, mi.AnyType, mi.RawType)):
+        return True
+    if isinstance(node, mi.LiteralType):
+        values: Any = node.values
+    elif isinstance(node, mi.EnumType):
+        values = [member.value for member in node.cls]
+    else:
+        return False
+    return any(type(v) is int and not -(2**63) <= v < 2**63 for v in values)
+
+
+def _key_types(node: mi.Type) -> Iterator[mi.Type]:
+    """The alternatives a dict key type accepts (through unions and constraints)."""
+    if isinstance(node, mi.Metadata):
+        yield from _key_types(node.type)
+    elif isinstance(node, mi.UnionType):
+        for alternative in node.types:
+            yield from _key_types(alternative)
+    else:
+        yield node
+
+
+def _needs_text(node: mi.Type) -> bool:
+    """Whether ``convert`` cannot read this node as the JSON decoder does: it cannot
+    produce ``msgspec.Raw``, and it parses ``Decimal`` dict keys more loosely (``"01"``,
+    ``" 1"``, ``"+1"``) than JSON's number grammar allows."""
+    if isinstance(node, mi.RawType):
+        return True
+    return isinstance(node, mi.DictType) and any(
+        isinstance(key, mi.DecimalType) for key in _key_types(node.key_type)
+    )
+
+
+def _lax_key_problem(nodes: list[mi.Type]) -> str | None:
+    """A dict key type that ``convert(strict=False)`` coerces from a string and the JSON
+    decoder does not (``"true"`` to ``True``, ``"null"`` to ``None``)."""
+    for node in nodes:
+        if isinstance(node, mi.DictType):
+            for key in _key_types(node.key_type):
+                if isinstance(key, mi.BoolType):
+                    return "bool"
+                if isinstance(key, mi.NoneType):
+                    return "None"
+    return None
+
+
+def _has_bytes(value: Any) -> bool:
+    """Whether a decoded value holds binary data (an attachment of a binary packet)."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if isinstance(item, (bytes, bytearray, memoryview)):
+            return True
+        if isinstance(item, dict):
+            extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            extend(item)
+    return False
+
+
+_PYDANTIC_ATTRS = ("__pydantic_validator__", "__pydantic_fields__", "__pydantic_model__")
+# packages whose ``Annotated`` metadata reads like a constraint msgspec would enforce
+_FOREIGN_CONSTRAINTS = ("pydantic", "annotated_types")
+_INSTEAD = (
+    "declare it as a msgspec.Struct (or a stdlib dataclass) with msgspec constraints, "
+    "e.g. `Annotated[int, msgspec.Meta(le=2)]`"
+)
+
+
+def _pydantic_kind(cls: Any) -> str | None:
+    """``"pydantic dataclass"``, ``"pydantic model"`` or ``None``, told from the class
+    itself: pydantic is never imported (it is no dependency of sioschema)."""
+    if not isinstance(cls, type):
+        return None
+    if dataclasses.is_dataclass(cls) and any(hasattr(cls, a) for a in _PYDANTIC_ATTRS):
+        # v2 (``__pydantic_validator__``) or v1 (``__pydantic_model__``)
+        return "pydantic dataclass"
+    for base in cls.__mro__:
+        # pydantic.main.BaseModel (v2, and 1.x) and pydantic.v1.main.BaseModel
+        if base.__name__ == "BaseModel" and base.__module__.partition(".")[0] == "pydantic":
+            return "pydantic model"
+    return None
+
+
+def _pydantic_problem(types: tuple[Any, ...], wrapper: mi.Type | None, label: str) -> str | None:
+    """The refusal of a pydantic class anywhere in ``types``: msgspec reads a pydantic
+    dataclass as a plain one, dropping its constraints and validators, and cannot read
+    a pydantic model at all. ``wrapper`` is msgspec's view of the argument list, or
+    ``None`` when msgspec could not read it (then the types are walked as written)."""
+    for i, tp in enumerate(types):
+        if isinstance(wrapper, mi.StructType):
+            found = [getattr(node, "cls", None) for node in _nodes(wrapper.fields[i].type)]
+        else:
+            found = list(_reachable((tp,)))
+        for cls in found:
+            kind = _pydantic_kind(cls)
+            if kind is None:
+                continue
+            assert isinstance(cls, type)
+            where = "" if cls is tp else f" (in `{declared_repr(tp)}`)"
+            if kind == "pydantic dataclass":
+                return (
+                    f"{label}: `{cls.__qualname__}`{where} is a pydantic dataclass, which "
+                    "msgspec would read as a plain dataclass without its pydantic constraints "
+                    f"and validators; {_INSTEAD}"
+                )
+            return (
+                f"{label}: `{cls.__qualname__}`{where} is a pydantic model, which msgspec "
+                f"cannot validate; {_INSTEAD} (docs/migration.md, from sio-asyncapi)"
+            )
+        for annotated in _reachable((tp,)):
+            if typing.get_origin(annotated) is not Annotated:
+                continue
+            for meta in annotated.__metadata__:
+                package = type(meta).__module__.partition(".")[0]
+                if package in _FOREIGN_CONSTRAINTS:
+                    return (
+                        f"{label}: `{type(meta).__qualname__}` from {package} in "
+                        f"`{declared_repr(tp)}` is a constraint msgspec does not check; "
+                        "use msgspec constraints, e.g. `Annotated[int, msgspec.Meta(le=2)]`"
+                    )
+    return None
 
 
 def _plural(n: int) -> str:
@@ -110,7 +254,9 @@ class ArgsCodec:
         "_decoder",
         "_floats",
         "_one",
+        "_raw",
         "_struct",
+        "_text",
         "arity",
         "big_ints",
         "depth",
@@ -149,28 +295,36 @@ class ArgsCodec:
         fields = [(f"a{i}", t) for i, t in enumerate(types)]
         # gc=False: a wrapper lives for one message and never takes part in a cycle
         self._struct: Final = msgspec.defstruct(label, fields, array_like=True, gc=False)
+        refused: str | None = None
         try:
             # Builds (and caches) msgspec's plan for the types. Unresolvable forward
             # references, and types msgspec can neither convert nor describe (a custom
             # class is only "supported" with hooks), fail here, at class creation.
-            msgspec.json.Decoder(self._struct)
-            msgspec.json.schema(self._struct)
+            wrapper = mi.type_info(self._struct)
+            # a pydantic class is refused before msgspec reads it (a pydantic dataclass
+            # whose defaults are ``Field(...)`` fails obscurely in the schema)
+            refused = _pydantic_problem(types, wrapper, label)
+            if refused is None:
+                msgspec.json.Decoder(self._struct)
+                msgspec.json.schema(self._struct)
         except (TypeError, NameError, AttributeError) as exc:
-            reason = str(exc).strip().splitlines()[-1]
-            msg = f"{label}: unsupported type: {reason}"
-            raise RegistryError(msg) from exc
-        nodes = _nodes(mi.type_info(self._struct))
+            refused = _pydantic_problem(types, None, label)
+            if refused is None:
+                reason = str(exc).strip().splitlines()[-1]
+                msg = f"{label}: unsupported type: {reason}"
+                raise RegistryError(msg) from exc
+        if refused is not None:
+            raise RegistryError(refused)
+        assert isinstance(wrapper, mi.StructType)
+        nodes = _nodes(wrapper)
         # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
         self.big_ints = any(_bigint(n) for n in nodes)
         # what the packet codec must still check on a message that decoded and validated
-        wrapper = mi.type_info(self._struct)
-        assert isinstance(wrapper, mi.StructType)
         self.depth = max((_depth(f.type, set()) for f in wrapper.fields), default=0)
         """How deep arrays and objects can nest in valid arguments (``inf``: unbounded)."""
-        self.has_ints = not self.big_ints and any(
-            isinstance(n, (mi.IntType, mi.AnyType)) for n in nodes
-        )
-        """Whether valid arguments can hold an integer (that may leave the int64 range)."""
+        self.has_ints = not self.big_ints and any(_takes_number(n) for n in nodes)
+        """Whether valid arguments can hold a JSON number literal, so an integer beyond
+        int64 (refused by the screening) could pass a typed decoder."""
         # only values that may hold a float are checked for NaN / Infinity when sent
         self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
         self.packet_decoder: msgspec.json.Decoder[Any] | None = None
@@ -186,6 +340,21 @@ class ArgsCodec:
             )
             self.packet_decoder = msgspec.json.Decoder(packet, strict=strict)
         self._decoder = msgspec.json.Decoder(self._struct)  # what is sent is strict
+        self._text = self._decoder if strict else msgspec.json.Decoder(self._struct, strict=False)
+        """The argument list read from JSON text: the meaning every path must share."""
+        # Lists ``convert`` cannot read as JSON does are read from (re-encoded) JSON text.
+        self._raw = any(_needs_text(n) for n in nodes)
+        if not strict:
+            for tp in types:
+                key = _lax_key_problem(_nodes(mi.type_info(tp)))
+                if key is not None:
+                    msg = (
+                        f"{label}: `{declared_repr(tp)}` has dict keys of type `{key}`, which "
+                        "a registry with strict=False would read differently from JSON text "
+                        "and from decoded values (binary events, acks, auth); "
+                        "use `str` keys or a strict registry"
+                    )
+                    raise RegistryError(msg)
         self._one = msgspec.json.Decoder(types[0] if self.arity == 1 else self._struct)
         for annotated, example in _meta_examples(types):
             try:
@@ -238,13 +407,35 @@ class ArgsCodec:
     ) -> PayloadError:
         # msgspec reports ``<what> - at `<path>```; its paths index our wrapper array.
         # A single argument is reported from ``$`` as if it were the whole payload.
+        # A dict key is reported as ``key` in `<path>```: the path of its object, a
+        # valid JSON path, is kept, and the message says it is a key.
         text = str(exc)
         head, sep, tail = text.partition(_AT)
         path = tail[:-1] if sep else "$"
+        key = path.startswith(_KEY)
+        if key:
+            path = path[len(_KEY) :]
         if self.arity == 1:
             path = _INDEX.sub("$", path, count=1)
-        detail = f"{head}{_AT}{path}`" if path != "$" else head
+        if key:
+            detail = f"{head} - at a key in `{path}`"
+        else:
+            detail = f"{head}{_AT}{path}`" if path != "$" else head
         return self._error(code, detail, event, namespace, path)
+
+    def _text_error(self, args: Any) -> msgspec.ValidationError | None:
+        """The error the JSON decoder gives for a rejected argument list (``convert``
+        words a few failures differently, e.g. a tuple of the wrong length); ``None``
+        for binary data, which has no JSON text."""
+        if _has_bytes(args):
+            return None
+        try:
+            self._text.decode(_encode(args))
+        except msgspec.ValidationError as exc:
+            return exc
+        except TypeError:  # not JSON at all
+            return None
+        return None
 
     def decode(
         self, args: tuple[Any, ...] | list[Any], event: str, namespace: str
@@ -257,10 +448,17 @@ class ArgsCodec:
         if not self.arity:
             return ()
         try:
-            obj = msgspec.convert(args, self._struct, strict=self.strict)
+            if self._raw:
+                # Raw, Decimal keys: read from JSON text; binary data in such a list is
+                # read as its JSON form (base64 text)
+                obj = self._text.decode(_encode(args))
+            else:
+                # str_keys: dict keys are read from strings, as the JSON decoder does
+                obj = msgspec.convert(args, self._struct, strict=self.strict, str_keys=True)
         except msgspec.ValidationError as exc:
             code = self._code or "invalid_payload"
-            raise self._validation_error(exc, event, namespace, code) from None
+            worded = exc if self._raw else self._text_error(args) or exc
+            raise self._validation_error(worded, event, namespace, code) from None
         return msgspec.structs.astuple(obj)
 
     def encode(self, value: Any, event: str, namespace: str, *, raw: bool = False) -> Any:
@@ -298,7 +496,7 @@ class ArgsCodec:
                 data: Any = msgspec.to_builtins(values) if suspect else None
             else:
                 data = msgspec.to_builtins(values)
-                obj = msgspec.convert(data, self._struct)
+                obj = msgspec.convert(data, self._struct, str_keys=True)
         except msgspec.ValidationError as exc:
             raise self._validation_error(exc, event, namespace) from None
         except TypeError as exc:  # an object msgspec cannot serialise
@@ -346,11 +544,27 @@ def _type_repr(tp: Any) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
+def declared_repr(tp: Any) -> str:
+    """A declared type as written: ``dict[bool, int]``, ``Tally``."""
+    if isinstance(tp, type) and typing.get_origin(tp) is None:
+        return tp.__name__
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, UnionType) and args:
+        return " | ".join("None" if a is type(None) else declared_repr(a) for a in args)
+    if isinstance(origin, type) and args:
+        shown = ", ".join("..." if a is Ellipsis else declared_repr(a) for a in args)
+        return f"{origin.__name__}[{shown}]"
+    return repr(tp).replace("typing.", "")
+
+
 def _field_types(tp: Any) -> list[Any]:
     """The declared field types of a class msgspec converts field by field."""
     if isinstance(tp, type):
         if issubclass(tp, msgspec.Struct):
-            return [f.type for f in msgspec.structs.fields(tp)]
+            try:
+                return [f.type for f in msgspec.structs.fields(tp)]
+            except Exception:  # unresolvable hints are reported by msgspec
+                return []
         if (
             dataclasses.is_dataclass(tp)
             or hasattr(tp, "__attrs_attrs__")
@@ -363,8 +577,9 @@ def _field_types(tp: Any) -> list[Any]:
     return []
 
 
-def _meta_examples(types: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
-    """Every ``msgspec.Meta(examples=...)`` reachable from ``types``, with its type."""
+def _reachable(types: tuple[Any, ...]) -> Iterator[Any]:
+    """Every type reachable from ``types`` as written (``Annotated`` kept), through
+    generic arguments and the fields of classes msgspec converts field by field."""
     seen: set[int] = set()
     stack = list(types)
     while stack:
@@ -372,14 +587,21 @@ def _meta_examples(types: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
         if id(tp) in seen:
             continue
         seen.add(id(tp))
+        yield tp
         args = typing.get_args(tp)
         if typing.get_origin(tp) is Annotated:
-            for meta in tp.__metadata__:
-                if isinstance(meta, msgspec.Meta) and meta.examples:
-                    for example in meta.examples:
-                        yield tp, example
             stack.append(args[0])
             continue
         stack.extend(a for a in args if not isinstance(a, typing.TypeVar))
         origin = typing.get_origin(tp)
         stack.extend(_field_types(origin if isinstance(origin, type) else tp))
+
+
+def _meta_examples(types: tuple[Any, ...]) -> Iterator[tuple[Any, Any]]:
+    """Every ``msgspec.Meta(examples=...)`` reachable from ``types``, with its type."""
+    for tp in _reachable(types):
+        if typing.get_origin(tp) is Annotated:
+            for meta in tp.__metadata__:
+                if isinstance(meta, msgspec.Meta) and meta.examples:
+                    for example in meta.examples:
+                        yield tp, example

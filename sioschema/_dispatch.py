@@ -14,7 +14,7 @@ from typing import Any
 from ._codec import PacketCodec
 from ._registry import Emit, Event, EventRegistry
 from ._wire import Header, Limits
-from .errors import PayloadError, SioSchemaError
+from .errors import PayloadError, RegistryError, SioSchemaError
 from .inspect import RegistryInfo, by_namespace
 
 __all__ = ["Dispatcher", "ErrorHook", "Pending"]
@@ -74,6 +74,15 @@ class Dispatcher:
         if not isinstance(self.limits, Limits):
             msg = f"limits must be a sioschema.Limits, got {type(self.limits).__name__}"
             raise TypeError(msg)
+        for found in self.namespaces.values():
+            clash = found.emits.get(error_event)
+            if clash is not None:
+                msg = (
+                    f"error_event={error_event!r} is also the name of {clash!r} on "
+                    f"namespace `{found.namespace}`: clients could not tell an error from "
+                    "that emit; pass another error_event= or rename the emit"
+                )
+                raise RegistryError(msg)
         self.codec = PacketCodec(self.namespaces, self.limits)
         self.raw_out = False
         """Whether checked acks and emits go out as ``msgspec.Raw`` JSON (set by a server
@@ -138,6 +147,15 @@ class Dispatcher:
             raise SioSchemaError(msg)
         return event, namespace
 
+    def accepted_namespaces(self, given: Any) -> Any:
+        """python-socketio's ``namespaces=`` with every bound registry's namespace added,
+        so a client can join a namespace that only receives emits (no handler needed)."""
+        if given == "*":
+            return given
+        accepted = list(given or ["/"])
+        accepted.extend(ns for ns in self.namespaces if ns not in accepted)
+        return accepted
+
     # -- incoming ----------------------------------------------------------------------
 
     def declared(self, namespace: str, name: str) -> Event | None:
@@ -174,12 +192,12 @@ class Dispatcher:
         else:
             # code and path only: msgspec's message may quote the client's values
             self.logger.warning(
-                "rejected %.100r from %s on %s: %s at %s",
+                "rejected %.100r from %s on %s: %s%s",
                 error.event,
                 sid,
                 error.namespace,
                 error.code,
-                error.path,
+                "" if error.path is None else f" at {error.path}",
             )
         hook = self.on_payload_error
         if hook is not None:

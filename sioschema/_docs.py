@@ -37,6 +37,8 @@ class DocsPages:
             msg = f"docs_url must start with '/' and not end with one (got {url!r})"
             raise ValueError(msg)
         self.url = url
+        self.served = False
+        """Whether an app that serves these pages wraps the server (set by that app)."""
         self._registries = registries
         self._error_event = error_event
         self._viewer = viewer.rstrip("/") if viewer else None

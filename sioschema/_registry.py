@@ -6,21 +6,19 @@ mistake raises :class:`~sioschema.RegistryError` naming the class and the attrib
 
 from __future__ import annotations
 
-import inspect
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, overload
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, overload
 
 from typing_extensions import TypeVar
 
-from ._compile import ArgsCodec
+from ._compile import ArgsCodec, declared_repr
+from ._text import clean_text
 from ._wire import RESERVED_EVENTS
 from .errors import RegistryError
 
-if TYPE_CHECKING:
-    from .inspect import RegistryInfo
-
-__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry"]
+__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry", "RegistryInfo"]
 
 P = TypeVar("P", default=Any)
 A = TypeVar("A", default=Any)
@@ -45,6 +43,166 @@ def _as_types(value: Any) -> tuple[Any, ...]:
     return (value,)
 
 
+# RFC 3986: what a URI may hold outside an IPv6 host; anything else is percent-encoded
+_URI_CHAR = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?#]|%[0-9A-Fa-f]{2}")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_IPV6_HOST = re.compile(r"^//\[[0-9A-Fa-f:.]+\]")
+# the "email" format of the JSON Schema validator the AsyncAPI parser runs (ajv-formats)
+_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+    re.IGNORECASE,
+)
+# the fields AsyncAPI allows in each object, besides ``x-`` extensions
+_FIELDS: dict[str, tuple[set[str], set[str]]] = {  # allowed, required
+    "contact": ({"name", "url", "email"}, set()),
+    "license": ({"name", "url"}, {"name"}),
+    "external_docs": ({"url", "description"}, {"url"}),
+    "tag": ({"name", "description", "externalDocs"}, {"name"}),
+}
+
+
+def _uri_problem(value: str, *, absolute: bool) -> str | None:
+    """Why ``value`` is not a URI (``absolute``) or URI reference; ``None`` if it is."""
+    rest = value
+    scheme = _SCHEME.match(value)
+    if scheme:
+        rest = value[scheme.end() :]
+    elif absolute:
+        return "it has no scheme (like `https:`)"
+    rest = _IPV6_HOST.sub("", rest, count=1)
+    i = 0
+    while i < len(rest):
+        char = _URI_CHAR.match(rest, i)
+        if char is None:
+            bad = rest[i : i + 3] if rest[i] == "%" else rest[i]
+            if bad.startswith("%"):
+                return f"`{bad}` is not a percent-encoding"
+            return f"{bad!r} must be percent-encoded"
+        i = char.end()
+    return None
+
+
+def _check_object(where: str, kind: str, value: Any) -> Mapping[str, Any]:
+    """A metadata object: a dict of strings with the fields AsyncAPI allows."""
+    if not isinstance(value, Mapping):
+        msg = f"{where} must be a dict (got {value!r})"
+        raise RegistryError(msg)
+    allowed, required = _FIELDS[kind]
+    for key, item in value.items():
+        if not isinstance(key, str) or (key not in allowed and not key.startswith("x-")):
+            names = ", ".join(f"'{k}'" for k in sorted(allowed))
+            msg = f"{where} has an unknown key {key!r}; AsyncAPI allows {names} and 'x-' keys"
+            raise RegistryError(msg)
+        if key in allowed and key != "externalDocs" and not isinstance(item, str):
+            msg = f"{where}[{key!r}] must be a string (got {item!r})"
+            raise RegistryError(msg)
+    for key in sorted(required):
+        if not value.get(key):
+            msg = f"{where} needs a non-empty {key!r}"
+            raise RegistryError(msg)
+    url = value.get("url")
+    if url is not None:
+        problem = _uri_problem(url, absolute=True)
+        if problem:
+            msg = f"{where}['url'] must be an absolute URI, {url!r} is not: {problem}"
+            raise RegistryError(msg)
+    return value
+
+
+def _check_metadata(
+    qual: str,
+    servers: Any,
+    contact: Any,
+    license: Any,
+    tags: Any,
+    external_docs: Any,
+    id: Any,
+) -> None:
+    """Refuse metadata that would make the AsyncAPI document invalid."""
+    if id is not None:
+        problem = _uri_problem(id, absolute=True) if isinstance(id, str) else "not a string"
+        if problem:
+            msg = (
+                f"{qual}: id must be an absolute URI (like 'urn:example:api'), "
+                f"{id!r} is not: {problem}"
+            )
+            raise RegistryError(msg)
+    if contact is not None:
+        _check_object(f"{qual}: contact", "contact", contact)
+        email = contact.get("email")
+        if email is not None and not _EMAIL.match(email):
+            msg = f"{qual}: contact['email'] is not an email address (got {email!r})"
+            raise RegistryError(msg)
+    if license is not None:
+        _check_object(f"{qual}: license", "license", license)
+    if external_docs is not None:
+        _check_object(f"{qual}: external_docs", "external_docs", external_docs)
+    names: set[str] = set()
+    for i, tag in enumerate(tags):
+        where = f"{qual}: tags[{i}]"
+        _check_object(where, "tag", tag)
+        if tag["name"] in names:
+            msg = f"{where}: the tag name {tag['name']!r} is already used; tag names are unique"
+            raise RegistryError(msg)
+        names.add(tag["name"])
+        if "externalDocs" in tag:
+            _check_object(f"{where}['externalDocs']", "external_docs", tag["externalDocs"])
+    for name, server in (servers or {}).items():
+        where = f"{qual}: servers[{name!r}]"
+        if not isinstance(server, Mapping):
+            msg = f"{where} must be a dict (got {server!r})"
+            raise RegistryError(msg)
+        url = server.get("url")
+        if not (server.get("host") or url):
+            msg = f"{where} needs a 'host' (or a 'url')"
+            raise RegistryError(msg)
+        for key in ("url", "host", "pathname", "protocol"):
+            if key in server and not isinstance(server[key], str):
+                msg = f"{where}[{key!r}] must be a string (got {server[key]!r})"
+                raise RegistryError(msg)
+        if not server.get("protocol") and not (url and "://" in url):
+            msg = f"{where} needs a 'protocol' (like 'ws' or 'wss')"
+            raise RegistryError(msg)
+        for key in ("url", "host", "pathname"):
+            if key not in server:
+                continue
+            # a URI reference: the host and path are joined into a 2.x url; a url without
+            # a scheme starts with its host, as the documents read it
+            value = server[key]
+            if key == "host" or (key == "url" and "://" not in value):
+                value = f"//{value}"
+            problem = _uri_problem(value, absolute=False)
+            if problem:
+                msg = f"{where}[{key!r}] is not part of a valid URI, {server[key]!r}: {problem}"
+                raise RegistryError(msg)
+
+
+def _no_list(where: str, keyword: str, types: tuple[Any, ...]) -> None:
+    """Refuse a list written where a tuple of argument types was meant."""
+    for i, tp in enumerate(types):
+        if not isinstance(tp, list):
+            continue
+        shown = ", ".join(declared_repr(t) for t in tp)
+        if len(types) == 1:
+            if len(tp) > 1:
+                instead = f"a tuple for several arguments, `{keyword}=({shown})`"
+            elif tp:
+                instead = f"`{keyword}={shown}` for one argument"
+            else:
+                instead = f"`{keyword}=None` for no argument"
+            msg = (
+                f"{where}: {keyword}=[{shown}] is a list, not a type; use {instead}, "
+                f"or `{keyword}=list[...]` for one array argument"
+            )
+        else:
+            msg = (
+                f"{where}: {keyword} argument {i + 1} is a list, [{shown}], not a type; "
+                "use `list[...]` for an array argument"
+            )
+        raise RegistryError(msg)
+
+
 class _Declared:
     """What ``Event`` and ``Emit`` share: a name, an owner and a description."""
 
@@ -53,7 +211,7 @@ class _Declared:
     def __init__(self, name: str | None, description: str | None, examples: Sequence[Any]) -> None:
         self._name = name
         self._attr: str | None = None
-        self.description = description
+        self.description = clean_text(description)
         self._examples = tuple(examples)
         self.examples: tuple[Any, ...] = ()
         """The examples in their JSON form, checked when the registry was created."""
@@ -244,8 +402,6 @@ class EventRegistry:
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
-        from .inspect import RegistryInfo  # inspect reads registries; it is imported late
-
         qual = cls.__qualname__
         if "__sioschema_info__" in vars(cls.__mro__[1]):
             msg = f"{qual}: a registry cannot subclass another registry; declare a new one"
@@ -253,6 +409,8 @@ class EventRegistry:
         if not isinstance(namespace, str) or not _NAMESPACE.match(namespace):
             msg = f"{qual}: namespace must start with '/' (got {namespace!r})"
             raise RegistryError(msg)
+
+        _check_metadata(qual, servers, contact, license, tags, external_docs, id)
 
         events: dict[str, Event] = {}
         emits: dict[str, Emit[Any, Any]] = {}
@@ -286,6 +444,8 @@ class EventRegistry:
                 if not isinstance(emit, Emit) or emit.registry is not cls:
                     msg = f"{where}: emits entry {emit!r} is not an Emit declared in {qual}"
                     raise RegistryError(msg)
+            _no_list(where, "request", event.request)
+            _no_list(where, "ack", event.ack)
             event.request_codec = ArgsCodec(
                 event.request,
                 strict=strict,
@@ -299,6 +459,8 @@ class EventRegistry:
             )
         for emit in emits.values():
             where = f"{qual}.{emit._attr}"
+            _no_list(where, "payload", emit.payload)
+            _no_list(where, "ack", emit.ack or ())
             emit.payload_codec = ArgsCodec(
                 emit.payload, strict=True, kind="emit", label=f"{where} payload"
             )
@@ -325,7 +487,7 @@ class EventRegistry:
             namespace=namespace,
             title=title or cls.__name__,
             version=version,
-            description=description or inspect.cleandoc(cls.__doc__ or "") or None,
+            description=clean_text(description or cls.__doc__),
             strict=strict,
             events=events,
             emits=emits,
@@ -342,3 +504,28 @@ class EventRegistry:
     def __new__(cls, *args: Any, **kwargs: Any) -> EventRegistry:
         msg = f"{cls.__qualname__} is a declaration; use the class itself, not an instance"
         raise RegistryError(msg)
+
+
+@dataclass(frozen=True)
+class RegistryInfo:
+    """Everything a registry declares, after its checks passed."""
+
+    registry: type[EventRegistry]
+    namespace: str
+    title: str
+    version: str
+    description: str | None
+    strict: bool
+    events: Mapping[str, Event] = field(repr=False)
+    """Client -> server events by Socket.IO name."""
+    emits: Mapping[str, Emit[Any, Any]] = field(repr=False)
+    """Server -> client events by Socket.IO name."""
+    servers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    contact: Mapping[str, str] | None = None
+    license: Mapping[str, str] | None = None
+    tags: tuple[Mapping[str, Any], ...] = ()
+    external_docs: Mapping[str, str] | None = None
+    id: str | None = None
+    auth: Any = None
+    """The declared type of the connection's ``auth`` payload (``None``: not checked)."""
+    auth_codec: ArgsCodec | None = field(default=None, repr=False)

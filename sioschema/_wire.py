@@ -136,6 +136,22 @@ _DIGITS = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))  # a digit -> "
 _LONG_RUN = b"0" * 19  # int64 holds every integer of 18 digits
 
 
+_LEADING_NAME = re.compile(r'\[\s*("(?:[^"\\]|\\.){0,256}")')
+
+
+def event_name(body: str) -> str:
+    """The event name at the start of an EVENT packet's body (``["make_move", ...``),
+    read even when the rest of the body is not acceptable JSON; ``""`` if there is none."""
+    found = _LEADING_NAME.match(body)
+    if found is None:
+        return ""
+    try:
+        name = msgspec.json.decode(found.group(1))
+    except msgspec.DecodeError:
+        return ""
+    return name if isinstance(name, str) else ""
+
+
 def has_long_int(text: str) -> bool:
     """Whether ``text`` has a run of 19 digits, so it may hold an integer beyond int64.
 

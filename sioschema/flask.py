@@ -22,6 +22,7 @@ from typing import Any, TypeVar, overload
 import flask
 import flask_socketio
 
+from . import _seams
 from ._codec import CodecPacket
 from ._dispatch import Dispatcher, ErrorHook
 from ._docs import DocsPages
@@ -30,6 +31,8 @@ from ._wire import Limits
 from .socketio import Registries, Server, codec_packet
 
 __all__ = ["SocketIO"]
+
+_seams.check("flask_socketio")  # the Flask-SocketIO names this adapter relies on
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,6 +83,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
     def init_app(self, app: Any, **kwargs: Any) -> None:
         if "serializer" not in kwargs and "serializer" not in self.server_options:
             kwargs["serializer"] = codec_packet()
+        given = kwargs.get("namespaces", self.server_options.get("namespaces"))
+        kwargs["namespaces"] = self._sioschema.accepted_namespaces(given)
         super().init_app(app, **kwargs)
         # Flask-SocketIO always builds a plain ``socketio.Server``, with no hook to pick
         # the class. sioschema's Server only adds methods (its state is set by

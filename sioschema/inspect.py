@@ -1,43 +1,17 @@
-"""A read-only view of a registry, shared by the adapters and the AsyncAPI renderer."""
+"""A read-only view of a registry, shared by the adapters and the AsyncAPI renderer.
+
+:class:`RegistryInfo` is built by the declaration (``sioschema._registry``) when a registry
+class is created; this module only reads it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
 
+from ._registry import EventRegistry, RegistryInfo
 from .errors import RegistryError
 
-if TYPE_CHECKING:
-    from ._compile import ArgsCodec
-    from ._registry import Emit, Event, EventRegistry
-
-__all__ = ["RegistryInfo", "info", "by_namespace"]
-
-
-@dataclass(frozen=True)
-class RegistryInfo:
-    """Everything a registry declares, after its checks passed."""
-
-    registry: type[EventRegistry]
-    namespace: str
-    title: str
-    version: str
-    description: str | None
-    strict: bool
-    events: Mapping[str, Event] = field(repr=False)
-    """Client -> server events by Socket.IO name."""
-    emits: Mapping[str, Emit[Any, Any]] = field(repr=False)
-    """Server -> client events by Socket.IO name."""
-    servers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    contact: Mapping[str, str] | None = None
-    license: Mapping[str, str] | None = None
-    tags: tuple[Mapping[str, Any], ...] = ()
-    external_docs: Mapping[str, str] | None = None
-    id: str | None = None
-    auth: Any = None
-    """The declared type of the connection's ``auth`` payload (``None``: not checked)."""
-    auth_codec: ArgsCodec | None = field(default=None, repr=False)
+__all__ = ["RegistryInfo", "by_namespace", "info"]
 
 
 def info(registry: type[EventRegistry]) -> RegistryInfo:

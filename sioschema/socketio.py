@@ -8,20 +8,32 @@ receive ``(sid, *typed_args)`` and their return value is checked as the ack.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
 import socketio
 from socketio import exceptions, packet
 
+from . import _seams
 from ._codec import CodecPacket, Typed
 from ._dispatch import Dispatcher, ErrorHook, Pending
 from ._docs import DocsPages, Page
 from ._registry import A, Emit, Event, EventRegistry, P
-from ._wire import RESERVED_EVENTS, Header, Limits, WireError, decode_json, parse_header
+from ._wire import (
+    RESERVED_EVENTS,
+    Header,
+    Limits,
+    WireError,
+    decode_json,
+    event_name,
+    parse_header,
+)
 from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
+
+_seams.check("socketio")  # the python-socketio names the adapters rely on, see _seams
 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
@@ -33,6 +45,7 @@ REFUSE = "refuse"  # a CONNECT_ERROR packet for the namespace
 CLOSE = "close"  # close the Engine.IO connection
 Action = tuple[Any, str, Any, Any]  # (what, namespace, ack id, data or reply)
 
+logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
 
 
@@ -45,6 +58,15 @@ def _screened(packet_class: Any) -> bool:
     """Whether frames are screened: with the stock or sioschema's packet class, not
     with another serializer (msgpack, pickle), whose frames are not Socket.IO text."""
     return packet_class is packet.Packet or issubclass(packet_class, CodecPacket)
+
+
+def _dispatches_any(namespace_class: type) -> bool:
+    """Whether a class-based namespace overrides ``trigger_event`` (python-socketio's
+    catch-all for a class): then it takes every event, not only its ``on_<name>`` ones."""
+    for cls in namespace_class.__mro__:
+        if "trigger_event" in vars(cls):
+            return cls.__module__.partition(".")[0] not in ("socketio", "flask_socketio")
+    return False
 
 
 class _ServerMixin:
@@ -114,7 +136,11 @@ class _ServerMixin:
         if pending is not None:  # a text frame where an attachment was due
             del core.pending[eio_sid]
             if not pending.discard:
-                error = WireError(code="bad_packet", detail="Expected a binary attachment")
+                data = pending.data
+                name = data[0] if pending.header.type == packet.BINARY_EVENT and data else ""
+                error = WireError(
+                    code="bad_packet", detail="Expected a binary attachment", event=name
+                )
                 actions.append(self._sioschema_refuse(eio_sid, pending.header, error))
         try:
             actions.append(self._sioschema_packet(eio_sid, frame))
@@ -168,6 +194,8 @@ class _ServerMixin:
             return (kind, namespace, id, data)
         except WireError as error:
             error.header = header
+            if not error.event and header.type in (packet.EVENT, packet.BINARY_EVENT):
+                error.event = event_name(frame[header.body :])
             raise
 
     def _sioschema_json(self, body: str, namespace: str, kind: int) -> Any:
@@ -189,6 +217,8 @@ class _ServerMixin:
     def _sioschema_attachment(self, eio_sid: str, pending: Pending, frame: bytes) -> list[Action]:
         core = self._sioschema
         header = pending.header
+        data = pending.data
+        name = data[0] if header.type == packet.BINARY_EVENT and type(data) is list else ""
         if pending.discard:
             pending.size += 1
             if pending.size >= header.attachments:
@@ -204,7 +234,7 @@ class _ServerMixin:
             detail = f"Packet larger than {core.limits.max_payload_bytes} bytes"
             return [
                 self._sioschema_refuse(
-                    eio_sid, header, WireError(code="payload_too_large", detail=detail)
+                    eio_sid, header, WireError(code="payload_too_large", detail=detail, event=name)
                 )
             ]
         if len(pending.attachments) < header.attachments:
@@ -213,7 +243,7 @@ class _ServerMixin:
         try:
             data = self.packet_class.reconstruct_binary(pending.data, pending.attachments)
         except (IndexError, KeyError, TypeError):
-            error = WireError(code="bad_packet", detail="Invalid binary placeholder")
+            error = WireError(code="bad_packet", detail="Invalid binary placeholder", event=name)
             return [self._sioschema_refuse(eio_sid, header, error)]
         kind = packet.EVENT if header.type == packet.BINARY_EVENT else packet.ACK
         return [(kind, header.namespace, header.id, data)]
@@ -265,20 +295,27 @@ class _ServerMixin:
         if handler is not None:
             return True
         ns_handler, _ = self._get_namespace_handler(namespace, ())  # type: ignore[attr-defined]
-        return ns_handler is not None and hasattr(ns_handler, "on_" + name)
+        if ns_handler is None:
+            return False
+        return hasattr(ns_handler, "on_" + name) or _dispatches_any(type(ns_handler))
 
     def _sioschema_connect_args(self, namespace: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Validate a connection's ``auth`` against the registry; refuse it if it breaks."""
+        """Validate a connection's ``auth`` against the registry; refuse it if it breaks.
+
+        ``args`` is ``(sid, environ, auth)``, or ``(sid, environ)`` when the client sent
+        no auth and python-socketio tries the handler's older signature first (releases
+        before 5.17): a missing auth is checked as ``None`` either way.
+        """
         found = self._sioschema.namespaces.get(namespace)
         codec = found.auth_codec if found is not None else None
-        if codec is None or len(args) < 3:
+        if codec is None or len(args) < 2:
             return args
         try:
-            (auth,) = codec.decode((args[2],), "connect", namespace)
+            (auth,) = codec.decode((args[2] if len(args) > 2 else None,), "connect", namespace)
         except PayloadError as error:
             reply = self._sioschema.reject(error, args[0])
             raise exceptions.ConnectionRefusedError(error.detail, reply) from None
-        return (*args[:2], auth, *args[3:])
+        return (*args[:2], auth, *args[3:]) if len(args) > 2 else args
 
     def _sioschema_connect_failed(self, eio_sid: str, namespace: str, exc: Exception) -> Any:
         """A connect handler raised: refuse the connection (fail closed), log once.
@@ -382,6 +419,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
     ) -> None:
         self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
         kwargs.setdefault("serializer", codec_packet())
+        kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
         self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
 
@@ -527,6 +565,11 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             elif what == CLOSE:
                 self.eio.disconnect(eio_sid)
 
+    def handle_request(self, environ: Any, start_response: Any) -> Any:
+        """python-socketio's WSGI entry point; warns once if docs are set but unserved."""
+        _docs_unserved(self)
+        return super().handle_request(environ, start_response)
+
     def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
         try:
             super()._handle_eio_disconnect(eio_sid, reason)
@@ -617,6 +660,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
     ) -> None:
         self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
         kwargs.setdefault("serializer", codec_packet())
+        kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
         self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
 
@@ -764,6 +808,34 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             elif what == CLOSE:
                 await self.eio.disconnect(eio_sid)
 
+    async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
+        """python-socketio's entry point; warns once if docs are set but unserved."""
+        _docs_unserved(self)
+        return await super().handle_request(*args, **kwargs)
+
+    def attach(self, app: Any, socketio_path: str = "socket.io") -> None:
+        """Attach to an aiohttp (or other) app, as python-socketio does; on aiohttp the
+        docs pages of ``docs_url=`` are added to the app's routes too."""
+        super().attach(app, socketio_path)
+        docs = self._sioschema_docs
+        if docs is None:
+            return
+        if self.async_mode != "aiohttp":
+            _docs_unserved(self)  # sanic, tornado: not served, and said so now
+            return
+        from aiohttp import web
+
+        async def page(request: web.Request) -> web.Response:
+            found = docs.get(request.path)
+            assert found is not None  # routed only for docs paths
+            return web.Response(
+                body=found.body, status=found.status, headers={"Content-Type": found.content_type}
+            )
+
+        for path in docs.paths:
+            app.router.add_get(path, page)
+        docs.served = True
+
     async def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
         try:
             await super()._handle_eio_disconnect(eio_sid, reason)
@@ -856,9 +928,35 @@ def _docs_page(server: Any, path: str, method: str) -> Page | None:
     return page
 
 
+def _docs_unserved(server: Any) -> None:
+    """Say once, on a server's first Socket.IO request (or when it is attached to a
+    framework other than aiohttp), that its docs pages are not served: it was bound with
+    ``docs_url=`` but runs under an app that does not serve them (a stock
+    ``socketio.ASGIApp`` / ``WSGIApp``), so every docs path answers 404."""
+    docs: DocsPages | None = getattr(server, "_sioschema_docs", None)
+    if docs is None or docs.served:
+        return
+    docs.served = True  # one warning
+    kind = "ASGIApp" if isinstance(server, socketio.AsyncServer) else "WSGIApp"
+    logger.warning(
+        "docs_url=%r is set, but this server runs under an app that does not serve the "
+        "docs pages (they answer 404): wrap the server in sioschema.socketio.%s instead "
+        "of socketio.%s",
+        docs.url,
+        kind,
+        kind,
+    )
+
+
 class WSGIApp(socketio.WSGIApp):  # type: ignore[misc]
     """``socketio.WSGIApp`` that also serves the docs of a :class:`Server` bound with
     ``docs_url=``. Takes python-socketio's arguments."""
+
+    def __init__(self, socketio_app: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(socketio_app, *args, **kwargs)
+        docs: DocsPages | None = getattr(socketio_app, "_sioschema_docs", None)
+        if docs is not None:
+            docs.served = True
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -875,6 +973,12 @@ class WSGIApp(socketio.WSGIApp):  # type: ignore[misc]
 class ASGIApp(socketio.ASGIApp):  # type: ignore[misc]
     """``socketio.ASGIApp`` that also serves the docs of an :class:`AsyncServer` bound
     with ``docs_url=``. Takes python-socketio's arguments."""
+
+    def __init__(self, socketio_server: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(socketio_server, *args, **kwargs)
+        docs: DocsPages | None = getattr(socketio_server, "_sioschema_docs", None)
+        if docs is not None:
+            docs.served = True
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         method = scope.get("method", "GET")

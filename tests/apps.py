@@ -63,6 +63,13 @@ class Square(msgspec.Struct, tag="square"):
 Shape = Circle | Square
 
 
+class Tally(msgspec.Struct):
+    """Int dict keys: JSON text has them as strings on every path."""
+
+    scores: dict[int, int]
+    memo: str = ""
+
+
 class Api(EventRegistry, title="Test API", version="0.1.0"):
     """Every kind of declaration on the default namespace."""
 
@@ -93,6 +100,7 @@ class Api(EventRegistry, title="Test API", version="0.1.0"):
     big = Event(request=Annotated[int, msgspec.Meta(ge=0, extra={"bigint": True})], ack=str)
     nan_ack = Event(ack=float)
     emit_nan = Event(ack=float, emits=[measured])
+    tally = Event(request=Tally, ack=Tally)
 
 
 class Lax(EventRegistry, namespace="/lax", strict=False):
@@ -215,6 +223,7 @@ IMPLS: dict[str, Callable[..., Any]] = {
     "big": lambda ctx, n: str(n),
     "nan_ack": lambda ctx: float("nan"),
     "emit_nan": _emit_nan,
+    "tally": lambda ctx, t: t,
     # plain, undeclared handler on a registry namespace: not validated
     "legacy": lambda ctx, *args: {"got": list(args)},
 }

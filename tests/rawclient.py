@@ -3,6 +3,10 @@
 It speaks just enough of the protocol to open a session and connect namespaces; every
 other frame is whatever the test writes. Frames the server sends are read with a
 deadline, answering Engine.IO pings on the way.
+
+Use it as a context manager (``with Raw(url) as raw:``) so its socket is closed even
+when the test fails: an abandoned client is only freed by the garbage collector, and
+its ``ResourceWarning`` then fails whichever later test happens to trigger a collection.
 """
 
 from __future__ import annotations
@@ -24,12 +28,22 @@ class Raw:
     def __init__(self, url: str, namespaces: tuple[str, ...] = ("/",)) -> None:
         ws_url = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         self.ws = websocket.create_connection(ws_url, timeout=5)
-        opened = self.ws.recv()
-        assert isinstance(opened, str) and opened.startswith("0"), opened
         self.backlog: list[str | bytes] = []
         self.next_id = 1_000_000
-        for ns in namespaces:
-            self.connect(ns)
+        try:
+            opened = self.ws.recv()
+            assert isinstance(opened, str) and opened.startswith("0"), opened
+            for ns in namespaces:
+                self.connect(ns)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Raw:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def connect(self, namespace: str = "/", auth: Any = None) -> Any:
         """Connect a namespace; return the server's CONNECT or CONNECT_ERROR data."""
@@ -122,7 +136,11 @@ class Raw:
             return False
 
     def close(self) -> None:
+        """Close the websocket and its socket (idempotent)."""
         try:
             self.ws.close()
         except Exception:  # pragma: no cover - already closed
             pass
+        # websocket-client's close() returns early, socket open, once the server's CLOSE
+        # frame has been read; shutdown() closes the socket whatever the state
+        self.ws.shutdown()

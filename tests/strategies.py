@@ -82,3 +82,58 @@ random_frame = st.text(max_size=40).map(lambda t: _message("4" + t))
 
 def frames() -> st.SearchStrategy[str]:
     return st.one_of(valid_frame(), mutated_frame().map(_message), random_frame)
+
+
+# -- JSON values near the edges of declared types (tests/unit/test_semantics.py) ---------
+
+KEY_TEXT = st.sampled_from(
+    [
+        "1", "0", "-5", "2", "01", "+1", " 1", "1.5", "1.0", "-0.0", "1e3", "nan", "inf",
+        "true", "false", "null", "red", "blue", "RED", "a", "b", "ab", "x", "",
+        "2024-01-02T03:04:05Z", "2024-01-02T03:04:05", "2024-01-02", "03:04:05", "P1D", "PT1S",
+        "c2b1f2a0-1234-5678-9abc-def012345678", "1.25", "AQI=", "[1]",
+    ]
+)  # fmt: skip
+"""Strings that some key type reads as a number, a bool, an enum, a date, a UUID..."""
+
+json_atom = st.one_of(
+    KEY_TEXT,
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.sampled_from([0, 1, 2, -1, 1.5, -0.0, 1e3, True, False, None]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=4),
+)
+"""A JSON scalar: integers stay in int64, the range the screening lets through."""
+
+json_value = st.recursive(
+    json_atom,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(KEY_TEXT | st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+"""Any JSON value, built from :data:`json_atom` and :data:`KEY_TEXT` keys."""
+
+
+def near(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Mostly values of a type's shape (``valid``), sometimes anything at all."""
+    return st.one_of(valid, valid, valid, json_value)
+
+
+def keyed(values: st.SearchStrategy[Any] = json_atom) -> st.SearchStrategy[Any]:
+    """A JSON object whose keys are the strings dict key types disagree about."""
+    return near(st.dictionaries(KEY_TEXT, values, max_size=3))
+
+
+def record(
+    fields: dict[str, st.SearchStrategy[Any]],
+    optional: dict[str, st.SearchStrategy[Any]] | None = None,
+) -> st.SearchStrategy[Any]:
+    """A JSON object with these fields (each field near its shape), or anything."""
+    return near(
+        st.fixed_dictionaries(
+            {name: near(value) for name, value in fields.items()},
+            optional={name: near(value) for name, value in (optional or {}).items()},
+        )
+    )

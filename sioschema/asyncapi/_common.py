@@ -73,6 +73,8 @@ def server_v3(server: Mapping[str, Any]) -> dict[str, Any]:
 def server_url(server: Mapping[str, Any]) -> dict[str, Any]:
     """A server in 2.x form (``url``), also from 3.x ``host`` + ``pathname``."""
     out = dict(server)
+    if "protocol" not in out and "://" in out.get("url", ""):
+        out["protocol"] = urlsplit(out["url"]).scheme  # as server_v3 does
     if "url" not in out:
         out["url"] = f"{out.pop('host', '')}{out.pop('pathname', '')}"
     out.pop("host", None)

@@ -7,6 +7,10 @@ superset of draft-07, so three things are rewritten, nothing else is generated h
 - ``discriminator``: an OpenAPI object in msgspec, the property name (a string) in AsyncAPI;
 - component keys: sanitised to ``^[\\w\\d.\\-_]+$`` and kept unique, with every ``$ref``
   following the new key.
+
+Two things are made independent of the msgspec release: every ``description`` is rendered
+by sioschema's own rule (:func:`~sioschema._text.clean_text`), and ``{"type": "null"}`` comes
+last in an ``anyOf`` (msgspec before 0.22 put it first).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import msgspec
+
+from .._text import clean_text
 
 __all__ = ["REF", "Schemas", "unique_key"]
 
@@ -77,6 +83,7 @@ class Schemas:
         }
 
 
+_NULL = {"type": "null"}
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
 _SCHEMA_LISTS = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})
 _SCHEMA_ONE = frozenset(
@@ -95,10 +102,16 @@ def _draft07(schema: Any, renames: dict[str, str]) -> Any:
             out[key] = {name: _draft07(sub, renames) for name, sub in value.items()}
         elif key in _SCHEMA_LISTS:
             out[key] = [_draft07(sub, renames) for sub in value]
+            if key == "anyOf":  # msgspec's order for `X | None` changed in 0.22: null last
+                out[key].sort(key=lambda sub: sub == _NULL)
         elif key in _SCHEMA_ONE:
             out[key] = _draft07(value, renames)
         elif key == "$ref" and isinstance(value, str) and value.startswith(REF):
             out[key] = REF + renames[value[len(REF) :]]
+        elif key == "description" and isinstance(value, str):
+            text = clean_text(value)
+            if text is not None:
+                out[key] = text
         else:
             out[key] = value
     if "prefixItems" in out:

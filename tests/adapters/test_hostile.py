@@ -29,18 +29,16 @@ LATENCIES: list[float] = []
 
 @pytest.fixture(scope="module")
 def bystander(running: Running) -> Iterator[Raw]:
-    raw = Raw(running.url)
-    yield raw
-    raw.close()
+    with Raw(running.url) as raw:
+        yield raw
 
 
 @pytest.fixture
 def raw(server: Running, bystander: Raw) -> Iterator[Raw]:
-    client = Raw(server.url)
-    yield client
-    client.probe()  # not wedged
-    bystander.probe()  # not disturbed
-    client.close()
+    with Raw(server.url) as client:
+        yield client
+        client.probe()  # not wedged
+        bystander.probe()  # not disturbed
 
 
 def timed_ack(raw: Raw, frame: str, id: int) -> Any:
@@ -74,7 +72,9 @@ def test_invalid_json_with_ack_id(raw: Raw) -> None:
 
 def test_invalid_json_without_ack_id(raw: Raw) -> None:
     [reply] = timed_event(raw, '42["echo_point",{"x":')
-    assert reply == packet_error("bad_packet", "Invalid JSON: Input data was truncated")
+    assert reply == packet_error(
+        "bad_packet", "Invalid JSON: Input data was truncated", "echo_point"
+    )
 
 
 @pytest.mark.parametrize("data", ['{"a":1}', '"echo_point"', "[]", "[1,2]", "null"])
@@ -110,7 +110,7 @@ def test_unknown_namespace(raw: Raw) -> None:
     detail = "Not connected to namespace `/nowhere`"
     assert json.loads(frame[len("44/nowhere,") :]) == {
         "message": detail,
-        "data": packet_error("unknown_namespace", detail),
+        "data": packet_error("unknown_namespace", detail, "echo_point"),
     }
 
 
@@ -141,10 +141,9 @@ def test_lone_surrogate(server: Running, raw: Raw) -> None:
 
 def test_binary_frame_outside_a_binary_packet_closes(server: Running) -> None:
     """Not UTF-8 text, not an attachment: the connection is closed (as the JS server does)."""
-    raw = Raw(server.url)
-    raw.send(b'42["echo_point",\xff]')
-    assert raw.is_closed(timeout=2)
-    raw.close()
+    with Raw(server.url) as raw:
+        raw.send(b'42["echo_point",\xff]')
+        assert raw.is_closed(timeout=2)
 
 
 # -- numbers -------------------------------------------------------------------------------
@@ -162,13 +161,13 @@ def test_binary_frame_outside_a_binary_packet_closes(server: Running) -> None:
 )
 def test_non_finite_floats(server: Running, raw: Raw, literal: str, message: str) -> None:
     frame = '4212["area",{"type":"circle","r":' + literal + "}]"
-    assert timed_ack(raw, frame, 12) == [packet_error("invalid_number", message)]
+    assert timed_ack(raw, frame, 12) == [packet_error("invalid_number", message, "area")]
     assert server.recorder.calls == []
 
 
 def test_integer_beyond_int64(server: Running, raw: Raw) -> None:
     frame = '4213["echo_point",{"x":1,"y":9223372036854775808}]'
-    expected = packet_error("invalid_number", "Integer out of the int64 range")
+    expected = packet_error("invalid_number", "Integer out of the int64 range", "echo_point")
     assert timed_ack(raw, frame, 13) == [expected]
     assert server.recorder.calls == []
     assert raw.call("echo_point", {"x": 1, "y": -(2**63)}) == [{"x": 1, "y": -(2**63)}]
@@ -196,11 +195,11 @@ def test_non_finite_emit_is_never_sent(raw: Raw) -> None:
 def test_nesting_beyond_the_default_limit(server: Running, raw: Raw) -> None:
     deep = "[" * 33 + "]" * 33
     assert timed_ack(raw, f'4216["echo_point",{deep}]', 16) == [
-        packet_error("payload_too_deep", "Nesting deeper than 32")
+        packet_error("payload_too_deep", "Nesting deeper than 32", "echo_point")
     ]
     deep = "[" * 500 + "]" * 500
     assert timed_ack(raw, f'4217["echo_point",{deep}]', 17) == [
-        packet_error("payload_too_deep", "Nesting deeper than 32")
+        packet_error("payload_too_deep", "Nesting deeper than 32", "echo_point")
     ]
     ok = "[" * 32 + "]" * 32  # within the limit: the schema answers
     [reply] = timed_ack(raw, f'4218["echo_point",{ok}]', 18)
@@ -212,7 +211,7 @@ def test_payload_over_the_default_limit(server: Running, raw: Raw) -> None:
     text = "x" * 100_001
     frame = '4219["chat:say",{"room":"r","text":"' + text + '"}]'
     assert timed_ack(raw, frame, 19) == [
-        packet_error("payload_too_large", "Packet larger than 100000 bytes")
+        packet_error("payload_too_large", "Packet larger than 100000 bytes", "chat:say")
     ]
     assert server.recorder.calls == []
 
@@ -229,7 +228,7 @@ def test_binary_attachment_within_limits(raw: Raw) -> None:
 
 def test_too_many_attachments(server: Running, raw: Raw) -> None:
     frame = attachment_frame(21, 11)
-    expected = packet_error("payload_too_large", "Binary packets carry 1 to 10 attachments")
+    expected = packet_error("payload_too_large", "Binary packets carry 1 to 10 attachments", "blob")
     assert timed_ack(raw, frame, 21) == [expected]
     for _ in range(11):
         raw.send(b"x")  # swallowed, not read as packets
@@ -245,7 +244,7 @@ def test_attachments_over_the_size_limit(server: Running, raw: Raw) -> None:
     start = time.monotonic()
     raw.send(b"x" * 60_000)
     assert raw.ack(23, timeout=2) == [
-        packet_error("payload_too_large", "Packet larger than 100000 bytes")
+        packet_error("payload_too_large", "Packet larger than 100000 bytes", "blob")
     ]
     LATENCIES.append(time.monotonic() - start)
     assert server.recorder.calls == []
@@ -259,14 +258,16 @@ def test_bad_binary_placeholder_does_not_wedge(raw: Raw, placeholder: str) -> No
     raw.send(f'451-24["blob",{placeholder}]')
     start = time.monotonic()
     raw.send(b"abc")
-    assert raw.ack(24, timeout=2) == [packet_error("bad_packet", "Invalid binary placeholder")]
+    assert raw.ack(24, timeout=2) == [
+        packet_error("bad_packet", "Invalid binary placeholder", "blob")
+    ]
     LATENCIES.append(time.monotonic() - start)
 
 
 def test_text_frame_where_an_attachment_was_due(raw: Raw) -> None:
     raw.send(attachment_frame(25, 1))
     assert timed_ack(raw, '4226["echo_point",{"x":1,"y":2}]', 25) == [
-        packet_error("bad_packet", "Expected a binary attachment")
+        packet_error("bad_packet", "Expected a binary attachment", "blob")
     ]
     assert raw.ack(26, timeout=2) == [{"x": 1, "y": 2}]
 
@@ -394,25 +395,25 @@ def _token(value: str) -> Any:
 @pytest.mark.parametrize("kind", ["flask", "asgi"])
 def test_limits_are_configurable(kind: str) -> None:
     limits = Limits(max_payload_bytes=200, max_depth=2, max_attachments=1, max_in_flight=2)
-    with run_server(kind, limits=limits) as srv:
-        raw = Raw(srv.url)
+    with run_server(kind, limits=limits) as srv, Raw(srv.url) as raw:
         assert srv.server.limits == limits
         raw.send('421["echo_point",[[[1]]]]')
-        assert raw.ack(1, timeout=2) == [packet_error("payload_too_deep", "Nesting deeper than 2")]
+        assert raw.ack(1, timeout=2) == [
+            packet_error("payload_too_deep", "Nesting deeper than 2", "echo_point")
+        ]
         raw.send('422["chat:say",{"room":"' + "r" * 200 + '","text":"x"}]')
         assert raw.ack(2, timeout=2) == [
-            packet_error("payload_too_large", "Packet larger than 200 bytes")
+            packet_error("payload_too_large", "Packet larger than 200 bytes", "chat:say")
         ]
         raw.send('452-3["blob",{"_placeholder":true,"num":0}]')
         assert raw.ack(3, timeout=2) == [
-            packet_error("payload_too_large", "Binary packets carry 1 to 1 attachments")
+            packet_error("payload_too_large", "Binary packets carry 1 to 1 attachments", "blob")
         ]
         for id in range(10, 14):
             raw.send(f'42{id}["slow",0.3]')
         acks = [raw.ack(id, timeout=3) for id in range(10, 14)]
         assert [a[0] == 0.3 for a in acks] == [True, True, False, False]
         raw.probe()
-        raw.close()
 
 
 def test_limits_reject_bad_values() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sioschema import asyncapi
+from sioschema import Event, EventRegistry, asyncapi
 from tests.asyncapi.documents import UNDECLARED_METADATA, documents
 from tests.node import run_node
 
@@ -46,3 +46,34 @@ def test_no_errors_and_no_warnings(name: str, verdicts: dict[str, dict[str, obje
     # "info": only the hint that a newer AsyncAPI version exists
     others = [d for d in diagnostics if d["severity"] in ("info", "hint")]
     assert {d["code"] for d in others} <= {"asyncapi-latest-version"}
+
+
+class Permissive(
+    EventRegistry,
+    id="urn:x",
+    servers={
+        # a 2.x-style url with a scheme and no protocol; an IPv6 host with a port
+        "url": {"url": "wss://x.test:8443/socket.io?EIO=4#top"},
+        "v6": {"host": "[::1]:5000", "protocol": "ws"},
+    },
+    contact={"email": "a.b+c@x.test", "x-team": "core"},
+    license={"name": "Custom", "url": "https://[2001:db8::1]/l%C3%A9gal?v=1#s"},
+    tags=[{"name": "a", "externalDocs": {"url": "mailto:a@x.test"}}, {"name": "b", "x-k": "v"}],
+    external_docs={"url": "urn:isbn:0451450523"},
+):
+    hello = Event(request=str)
+
+
+def test_the_most_permissive_metadata_makes_a_valid_document(tmp_path: Path) -> None:
+    """Metadata the registry accepts at its limits still renders a document the parser
+    accepts (what it would not accept is refused: tests/unit/test_refused.py)."""
+    files = []
+    for version in asyncapi.VERSIONS:
+        files.append(tmp_path / f"{version}.json")
+        files[-1].write_text(
+            asyncapi.to_json(asyncapi.render(Permissive, asyncapi_version=version))
+        )
+    out = run_node("parse_asyncapi.mjs", *map(str, files), timeout=120)
+    for file in files:
+        errors = [d for d in out[str(file)]["diagnostics"] if d["severity"] == "error"]
+        assert (file.name, errors) == (file.name, [])

@@ -1,0 +1,260 @@
+"""python-socketio behaviour sioschema keeps: class-based catch-alls, namespaces that only
+receive emits, and the error event never sharing a name with a declared emit.
+
+Each server kind (Flask-SocketIO, ``Server`` under WSGI, ``AsyncServer`` under ASGI) is
+driven by python-socketio's own client over a real websocket on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+import pytest
+import socketio
+
+from sioschema import Emit, Event, EventRegistry, RegistryError
+from tests.servers import serve_asgi, serve_wsgi
+
+
+class Line(msgspec.Struct, forbid_unknown_fields=True):
+    text: str
+
+
+class Note(msgspec.Struct):
+    text: str
+
+
+class Notices(EventRegistry, namespace="/notices"):
+    """Only emits: no handler on the server."""
+
+    notice = Emit(Note)
+
+
+class ChatApi(EventRegistry, namespace="/chat"):
+    """Handled by a class whose ``trigger_event`` takes every event."""
+
+    say = Event(name="chat:say", request=Line, ack=int)
+
+
+REGISTRIES = (Notices, ChatApi)
+KINDS = ["flask", "wsgi", "asgi"]
+
+
+def _answer(event: str, args: tuple[Any, ...]) -> Any:
+    """What the catch-alls return: the length of a typed line, or the number plus one."""
+    if event == "chat:say":
+        (line,) = args
+        assert isinstance(line, Line)  # validated and typed before the catch-all runs
+        return len(line.text)
+    return args[0] + 1 if args and isinstance(args[0], int) else None
+
+
+class Running:
+    def __init__(self, url: str, server: Any, seen: list[tuple[str, tuple[Any, ...]]]) -> None:
+        self.url = url
+        self.server = server
+        self.seen = seen
+        self.loop: Any = None
+
+    def emit(self, *args: Any, **kwargs: Any) -> None:
+        if self.loop is None:
+            self.server.emit(*args, **kwargs)
+        else:
+            import asyncio
+
+            asyncio.run_coroutine_threadsafe(self.server.emit(*args, **kwargs), self.loop).result(5)
+
+
+def _flask(seen: list[Any]) -> Iterator[Running]:
+    import flask
+    import flask_socketio
+
+    from sioschema.flask import SocketIO
+
+    app = flask.Flask(__name__)
+    sio = SocketIO(app, registry=REGISTRIES, async_mode="threading")
+
+    class CatchAll(flask_socketio.Namespace):
+        def trigger_event(self, event: str, *args: Any) -> Any:
+            if event in ("connect", "disconnect"):
+                return None
+            seen.append((event, args[1:]))  # python-socketio passes the sid first
+            return _answer(event, args[1:])
+
+    sio.on_namespace(CatchAll("/chat"))
+    sio.on_namespace(CatchAll("/free"))
+    with serve_wsgi(app) as url:
+        yield Running(url, sio, seen)
+
+
+def _wsgi(seen: list[Any]) -> Iterator[Running]:
+    from sioschema.socketio import Server, WSGIApp
+
+    sio = Server(registry=REGISTRIES, async_mode="threading")
+
+    class CatchAll(socketio.Namespace):
+        def trigger_event(self, event: str, *args: Any) -> Any:
+            if event in ("connect", "disconnect"):
+                return None
+            seen.append((event, args[1:]))
+            return _answer(event, args[1:])
+
+    sio.register_namespace(CatchAll("/chat"))
+    sio.register_namespace(CatchAll("/free"))
+    with serve_wsgi(WSGIApp(sio)) as url:
+        yield Running(url, sio, seen)
+
+
+def _asgi(seen: list[Any]) -> Iterator[Running]:
+    from sioschema.socketio import ASGIApp, AsyncServer
+
+    sio = AsyncServer(registry=REGISTRIES, async_mode="asgi")
+
+    class CatchAll(socketio.AsyncNamespace):
+        async def trigger_event(self, event: str, *args: Any) -> Any:
+            if event in ("connect", "disconnect"):
+                return None
+            seen.append((event, args[1:]))
+            return _answer(event, args[1:])
+
+    sio.register_namespace(CatchAll("/chat"))
+    sio.register_namespace(CatchAll("/free"))
+    with serve_asgi(ASGIApp(sio)) as (url, loop):
+        running = Running(url, sio, seen)
+        running.loop = loop
+        yield running
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def running(request: pytest.FixtureRequest) -> Iterator[Running]:
+    seen: list[Any] = []
+    serve = {"flask": _flask, "wsgi": _wsgi, "asgi": _asgi}[request.param]
+    yield from serve(seen)
+
+
+@pytest.fixture
+def client(running: Running) -> Iterator[socketio.Client]:
+    running.seen.clear()
+    client = socketio.Client()
+    client.connect(
+        running.url,
+        namespaces=["/notices", "/chat", "/free"],
+        transports=["websocket"],
+        wait_timeout=5,
+    )
+    yield client
+    client.disconnect()
+
+
+def test_a_namespace_that_only_receives_emits_can_be_joined(
+    running: Running, client: socketio.Client
+) -> None:
+    got = threading.Event()
+    received: list[Any] = []
+
+    @client.on("notice", namespace="/notices")
+    def on_notice(data: Any) -> None:
+        received.append(data)
+        got.set()
+
+    running.emit(
+        Notices.notice, Note(text="server restarts at noon"), to=client.get_sid("/notices")
+    )
+    assert got.wait(5)
+    assert received == [{"text": "server restarts at noon"}]
+
+
+def test_a_catch_all_class_receives_declared_events_typed(
+    running: Running, client: socketio.Client
+) -> None:
+    assert client.call("chat:say", {"text": "hello"}, namespace="/chat", timeout=5) == 5
+    assert running.seen == [("chat:say", (Line(text="hello"),))]
+
+
+def test_a_catch_all_class_never_sees_invalid_data(
+    running: Running, client: socketio.Client
+) -> None:
+    reply = client.call("chat:say", {"text": 5}, namespace="/chat", timeout=5)
+    assert reply == {
+        "error": {
+            "code": "invalid_payload",
+            "message": "Expected `str`, got `int` - at `$.text`",
+            "path": "$.text",
+            "event": "chat:say",
+        }
+    }
+    assert running.seen == []
+
+
+def test_a_catch_all_class_takes_any_event_without_a_registry(
+    running: Running, client: socketio.Client
+) -> None:
+    """As in python-socketio: no `on_<name>` method needed, nothing validated."""
+    assert client.call("any:thing", 41, namespace="/free", timeout=5) == 42
+    assert running.seen == [("any:thing", (41,))]
+
+
+class Clashing(EventRegistry):
+    error = Emit(Note)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_error_event_named_like_a_declared_emit_is_refused(kind: str) -> None:
+    msg = (
+        "error_event='error' is also the name of <Emit Clashing.error 'error'> on "
+        "namespace `/`: clients could not tell an error from that emit; pass another "
+        "error_event= or rename the emit"
+    )
+    with pytest.raises(RegistryError) as caught:
+        if kind == "flask":
+            from sioschema.flask import SocketIO
+
+            SocketIO(registry=Clashing)
+        elif kind == "wsgi":
+            from sioschema.socketio import Server
+
+            Server(registry=Clashing)
+        else:
+            from sioschema.socketio import AsyncServer
+
+            AsyncServer(registry=Clashing)
+    assert str(caught.value) == msg
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_another_error_event_resolves_the_clash(kind: str) -> None:
+    if kind == "flask":
+        from sioschema.flask import SocketIO
+
+        SocketIO(registry=Clashing, error_event="sioschema:error")
+    elif kind == "wsgi":
+        from sioschema.socketio import Server
+
+        Server(registry=Clashing, error_event="sioschema:error")
+    else:
+        from sioschema.socketio import AsyncServer
+
+        AsyncServer(registry=Clashing, error_event="sioschema:error")
+
+
+def test_an_unknown_event_is_answered_and_logged_without_a_path(
+    running: Running, client: socketio.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="sioschema"):
+        reply = client.call("nobody", 1, namespace="/notices", timeout=5)
+    assert reply == {
+        "error": {
+            "code": "unknown_event",
+            "message": "Unknown event `nobody`",
+            "path": None,
+            "event": "nobody",
+        }
+    }
+    sid = client.get_sid("/notices")
+    assert [r.getMessage() for r in caplog.records if r.name == "sioschema"] == [
+        f"rejected 'nobody' from {sid} on /notices: unknown_event"
+    ]

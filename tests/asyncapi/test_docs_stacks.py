@@ -1,0 +1,123 @@
+"""Docs pages on aiohttp (``attach``), and a clear warning where they cannot be served."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Iterator
+
+import pytest
+import socketio
+
+from sioschema import asyncapi
+from tests import apps
+from tests.asyncapi.test_docs_serving import fetch
+from tests.servers import HOST, serve_asgi, serve_wsgi
+
+
+@pytest.fixture(scope="module")
+def aiohttp_url() -> Iterator[str]:
+    from aiohttp import web
+
+    from sioschema.socketio import AsyncServer
+
+    sio = AsyncServer(async_mode="aiohttp", registry=apps.REGISTRIES, docs_url="/api/docs")
+
+    @sio.on(apps.Api.echo_point)
+    async def echo_point(sid: str, point: apps.Point) -> apps.Point:
+        return point
+
+    app = web.Application()
+    sio.attach(app)
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app)
+    ready = threading.Event()
+    urls: list[str] = []
+
+    async def start() -> None:
+        await runner.setup()
+        site = web.TCPSite(runner, HOST, 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        urls.append(f"http://{host}:{port}")
+        ready.set()
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(start(), loop).result(10)
+    assert ready.wait(10)
+    try:
+        yield urls[0]
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+
+def test_aiohttp_serves_the_docs(aiohttp_url: str) -> None:
+    status, kind, body = fetch(aiohttp_url + "/api/docs.json")
+    assert (status, kind) == (200, "application/json")
+    assert json.loads(body) == asyncapi.render(apps.REGISTRIES)
+    status, kind, body = fetch(aiohttp_url + "/api/docs")
+    assert (status, kind) == (200, "text/html; charset=utf-8")
+    assert body.decode() == asyncapi.render_html(apps.REGISTRIES, document_url="/api/docs")
+    status, kind, _ = fetch(aiohttp_url + "/api/docs.yaml")
+    assert (status, kind) == (200, "application/yaml; charset=utf-8")
+
+
+def test_aiohttp_still_serves_socketio(aiohttp_url: str) -> None:
+    client = socketio.Client()
+    client.connect(aiohttp_url, transports=["websocket"], wait_timeout=5)
+    try:
+        assert client.call("echo_point", {"x": 1, "y": 2}, timeout=5) == {"x": 1, "y": 2}
+    finally:
+        client.disconnect()
+
+
+HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
+WARNING = (
+    "docs_url='/api/docs' is set, but this server runs under an app that does not serve "
+    "the docs pages (they answer 404): wrap the server in sioschema.socketio.{0} instead "
+    "of socketio.{0}"
+)
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "sioschema"]
+
+
+def test_a_stock_asgi_app_says_the_docs_are_not_served(caplog: pytest.LogCaptureFixture) -> None:
+    from sioschema.socketio import AsyncServer
+
+    sio = AsyncServer(async_mode="asgi", registry=apps.REGISTRIES, docs_url="/api/docs")
+    with caplog.at_level(logging.WARNING), serve_asgi(socketio.ASGIApp(sio)) as (url, _):
+        assert fetch(url + "/api/docs")[0] == 404
+        assert _warnings(caplog) == []  # python-socketio answered; the server saw nothing
+        assert fetch(url + HANDSHAKE)[0] == 200  # the server's first request
+        assert fetch(url + "/api/docs.json")[0] == 404
+        assert fetch(url + HANDSHAKE)[0] == 200
+    assert _warnings(caplog) == [WARNING.format("ASGIApp")]
+
+
+def test_a_stock_wsgi_app_says_the_docs_are_not_served(caplog: pytest.LogCaptureFixture) -> None:
+    from sioschema.socketio import Server
+
+    sio = Server(async_mode="threading", registry=apps.REGISTRIES, docs_url="/api/docs")
+    with caplog.at_level(logging.WARNING), serve_wsgi(socketio.WSGIApp(sio)) as url:
+        assert fetch(url + "/api/docs")[0] == 404
+        assert fetch(url + HANDSHAKE)[0] == 200
+        assert fetch(url + HANDSHAKE)[0] == 200
+    assert _warnings(caplog) == [WARNING.format("WSGIApp")]
+
+
+def test_sioschema_apps_serve_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    from sioschema.socketio import ASGIApp, AsyncServer
+
+    sio = AsyncServer(async_mode="asgi", registry=apps.REGISTRIES, docs_url="/api/docs")
+    with caplog.at_level(logging.WARNING), serve_asgi(ASGIApp(sio)) as (url, _):
+        assert fetch(url + "/api/docs")[0] == 200
+        assert fetch(url + HANDSHAKE)[0] == 200
+    assert _warnings(caplog) == []
