@@ -120,6 +120,9 @@ def demo(session: nox.Session) -> None:
 
 
 BENCHMARKS = ("micro", "packet", "memory", "gc_pauses", "roundtrip", "e2e")
+# by name only: the validation checks of every contender (a CI check, seconds) and the
+# callgrind instruction counts (needs valgrind; minutes)
+ON_DEMAND = ("proof", "instructions")
 E2E_CHART = "docs/benchmarks/e2e.svg"
 
 
@@ -129,11 +132,13 @@ def bench(session: nox.Session) -> None:
 
     ``nox -s bench`` runs every benchmark and redraws the end-to-end chart;
     ``nox -s bench -- e2e --stacks uvicorn-auto --payloads small`` runs one with its
-    options; ``nox -s bench -- --quick`` is a smoke run of all.
+    options; ``nox -s bench -- --quick`` is a smoke run of all; ``nox -s bench -- proof``
+    checks that every contender validates what it says; ``nox -s bench -- instructions``
+    prints the callgrind instruction ratios.
     """
     session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "bench"))
     args = list(session.posargs)
-    names = [args.pop(0)] if args and args[0] in BENCHMARKS else list(BENCHMARKS)
+    names = [args.pop(0)] if args and args[0] in BENCHMARKS + ON_DEMAND else list(BENCHMARKS)
     for name in names:
         extra = []
         if name == "e2e" and "--quick" not in args and "--chart" not in args:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from benchmarks import _common
+from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import PAYLOADS, Payload
 
@@ -26,6 +26,7 @@ def run(kind: str, title: str, baseline: str, args: argparse.Namespace) -> dict[
         codecs = {}
         for mod in mods.values():
             codecs.update(getattr(mod, kind)(p))
+        _proof.codecs(kind, p, codecs)  # each row validates, or says it does not
         decode = {label: (lambda c=c, w=wire: c.decode(w)) for label, c in codecs.items()}
         encode = {label: (lambda c=c: c.encode(c.obj)) for label, c in codecs.items()}
         per_size: dict[str, Any] = {"bytes": len(wire)}
@@ -36,6 +37,14 @@ def run(kind: str, title: str, baseline: str, args: argparse.Namespace) -> dict[
                 row["ratio"] = row["median_us"] / base if base else None
             per_size[direction] = timed
         results[size] = per_size
+    counted = _common.counted(kind, list(results), list(mods), args)
+    for size, per_size in results.items():
+        if counted and size in counted:
+            got = counted[size]["instructions"]
+            for direction, suffix in (("decode", " | in"), ("encode", " | out")):
+                for label, row in per_size[direction].items():
+                    row["instructions_per_event"] = got.get(label + suffix)
+            per_size["instructions_events"] = counted[size]["events"]
     return _common.report(
         benchmark=kind,
         title=title,
@@ -50,28 +59,43 @@ def run(kind: str, title: str, baseline: str, args: argparse.Namespace) -> dict[
 def text(result: dict[str, Any]) -> str:
     out = [_common.header(result["title"], result["command"])]
     out.append(
-        f"medians of {result['rounds']} interleaved rounds; ratio = median / "
-        f"'{result['baseline']}' median, same run"
+        f"wall clock: medians of {result['rounds']} interleaved rounds, the lowest and "
+        f"highest round beside them; ratio = median / '{result['baseline']}' median, same run"
     )
+    counted = any("instructions_events" in per for per in result["results"].values())
+    if counted:
+        out.append(
+            "Ir = instructions per event (callgrind; repeats run to run, wall clock does not)"
+        )
     for name, why in result["missing_contenders"].items():
         out.append(f"skipped {name}: {why}")
     for size, per in result["results"].items():
         labels = list(per["decode"])
+        base = result["baseline"]
         rows = []
         for label in labels:
-            d, e = per["decode"][label], per["encode"][label]
-            rows.append(
-                [
-                    label,
+            row = [label]
+            for direction in ("decode", "encode"):
+                d = per[direction][label]
+                row += [
                     _common.fmt_us(d["median_us"]),
+                    _common.fmt_range(d["min_us"], d["max_us"]),
                     f"{d['ratio']:.2f}x" if d["ratio"] else "-",
-                    _common.fmt_us(e["median_us"]),
-                    f"{e['ratio']:.2f}x" if e["ratio"] else "-",
                 ]
-            )
+                if counted:
+                    n = d.get("instructions_per_event")
+                    b = per[direction].get(base, {}).get("instructions_per_event")
+                    row += [_common.fmt_count(n), f"{n / b:.2f}x" if n and b else "-"]
+            rows.append(row)
+        headers = ["contender"]
+        for direction in ("in", "out"):
+            headers += [direction, "min-max", "ratio"]
+            if counted:
+                headers += [f"{direction} Ir", "ratio"]
         out.append("")
-        out.append(f"{size} ({per['bytes']} B)")
-        out.append(_common.table(["contender", "in", "ratio", "out", "ratio"], rows))
+        events = f", Ir over {per['instructions_events']} events" if counted else ""
+        out.append(f"{size} ({per['bytes']} B{events})")
+        out.append(_common.table(headers, rows))
     return "\n".join(out)
 
 
@@ -81,6 +105,7 @@ def main(kind: str, doc: str | None, title: str, baseline: str, argv: list[str] 
     parser.add_argument(
         "--target", type=float, default=0.05, help="seconds per case per round (default 0.05)"
     )
+    _common.add_instructions_flag(parser)
     args = parser.parse_args(argv)
     result = run(kind, title, baseline, args)
     _common.emit(result, text(result), args.json, args.save)

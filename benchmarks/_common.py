@@ -75,6 +75,34 @@ def parser(doc: str | None) -> argparse.ArgumentParser:
     return p
 
 
+def add_instructions_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per event under valgrind (benchmarks.instructions)",
+    )
+    p.add_argument(
+        "--instructions-from",
+        default=None,
+        metavar="FILE",
+        help="take the counts from a saved `benchmarks.instructions --save FILE` run\n"
+        "(they repeat on the same code and versions) instead of counting again",
+    )
+
+
+def counted(kind: str, sizes: list[str], names: list[str], args: argparse.Namespace) -> Any:
+    """``{size: {"events": n, "instructions": {label: per event}}}``, or ``None``."""
+    if args.instructions_from:
+        with open(args.instructions_from) as f:
+            saved: dict[str, Any] = json.load(f)["results"].get(kind, {})
+        return {size: saved[size] for size in sizes if size in saved}
+    if args.instructions:
+        from benchmarks import instructions
+
+        return instructions.run([kind], sizes, names, args.quick, None)[kind]
+    return None
+
+
 def per_call_us(fn: Callable[[], Any], number: int) -> float:
     """Microseconds per call of ``fn`` over ``number`` calls."""
     clock = time.perf_counter
@@ -128,6 +156,20 @@ def fmt_us(us: float) -> str:
     if us >= 10:
         return f"{us:.1f} us"
     return f"{us:.3f} us"
+
+
+def fmt_range(low: float, high: float) -> str:
+    """The spread of a wall-clock figure over the rounds: ``min-max``."""
+    if high >= 1000:
+        return f"{low / 1000:.2f}-{high / 1000:.2f} ms"
+    if high >= 10:
+        return f"{low:.1f}-{high:.1f} us"
+    return f"{low:.2f}-{high:.2f} us"
+
+
+def fmt_count(n: float | None) -> str:
+    """Instructions per event."""
+    return "-" if n is None else f"{n:,.0f}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

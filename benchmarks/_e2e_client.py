@@ -1,8 +1,11 @@
 """The load generator of ``benchmarks.e2e``, run in its own process::
 
-    python -m benchmarks._e2e_client URL SERVER_PID SIZE [--connections 50] ...
+    python -m benchmarks._e2e_client URL SERVER_PID SIZE --contender NAME --validates 1 ...
 
-Opens many websocket connections speaking Engine.IO 4 / Socket.IO 5 frames directly
+First it proves the server does what its row says: one connection sends the payload
+with a constraint broken and the server must answer with an error (or, unvalidated,
+echo it); otherwise the client stops the whole run (``benchmarks._proof``). Then it
+opens many websocket connections speaking Engine.IO 4 / Socket.IO 5 frames directly
 (no Socket.IO client library: less client CPU per event), each sending the ``bench``
 event with an ack id and waiting for its ACK before sending the next. After a warm-up it
 measures windows: acks received, and the server process's CPU time (user + system, all
@@ -19,7 +22,8 @@ import statistics
 import time
 from typing import Any
 
-from benchmarks.payloads import EVENT, PAYLOADS
+from benchmarks import _proof
+from benchmarks.payloads import EVENT, PAYLOADS, Payload
 
 
 def cpu_seconds(pid: int) -> float:
@@ -34,17 +38,36 @@ def cpu_seconds(pid: int) -> float:
     return float(t.user + t.system)
 
 
+async def _open(ws: Any) -> None:
+    """Engine.IO OPEN, then the Socket.IO CONNECT to ``/``."""
+    opened = await ws.recv()
+    if not str(opened).startswith("0"):
+        msg = f"expected an Engine.IO OPEN, got {opened!r:.80}"
+        raise RuntimeError(msg)
+    await ws.send("40")
+    while not str(await ws.recv()).startswith("40"):
+        pass
+
+
+async def prove(url: str, p: Payload, name: str, validates: bool) -> None:
+    """Send the invalid payload once; the ack must be what the contender's row says."""
+    from websockets.asyncio.client import connect
+
+    # a short close: some servers never answer the close handshake
+    async with connect(url, max_size=None, ping_interval=None, close_timeout=0.2) as ws:
+        await _open(ws)
+        await ws.send(f'421["{EVENT}",{p.invalid_json.decode()}]')
+        while not str(msg := await ws.recv()).startswith("431"):
+            if msg == "2":
+                await ws.send("3")
+        _proof.answer(name, validates, p, json.loads(msg[msg.index("[") :])[0])
+
+
 async def connection(url: str, body: str, expected: Any, state: dict[str, Any]) -> None:
     from websockets.asyncio.client import connect
 
     async with connect(url, compression=None, max_size=None, ping_interval=None) as ws:
-        opened = await ws.recv()
-        if not str(opened).startswith("0"):
-            msg = f"expected an Engine.IO OPEN, got {opened!r:.80}"
-            raise RuntimeError(msg)
-        await ws.send("40")
-        while not str(await ws.recv()).startswith("40"):
-            pass
+        await _open(ws)
         ack = 0
         first = True
         while not state["stop"]:
@@ -71,6 +94,7 @@ async def drive(args: argparse.Namespace) -> None:
     p = PAYLOADS[args.size]
     body = p.json.decode()
     url = args.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+    await prove(url, p, args.contender, bool(args.validates))
     state: dict[str, Any] = {"acks": 0, "stop": False, "errors": []}
     tasks = [
         asyncio.ensure_future(connection(url, body, p.value, state))
@@ -123,6 +147,8 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("server_pid", type=int)
     parser.add_argument("size")
+    parser.add_argument("--contender", default="?", help="its name, for messages")
+    parser.add_argument("--validates", type=int, default=1, help="1: must reject bad input")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--windows", type=int, default=3)

@@ -5,9 +5,11 @@ event (its handler acks with the object it received) and a separate client proce
 drives it with many concurrent websocket connections speaking Engine.IO 4 /
 Socket.IO 5 frames, one acked event in flight per connection. After a warm-up, the
 client measures windows: events/s (acks received) and the server process's CPU time
-per event (user + system, all threads). Medians of the windows (and of rounds, if
-more than one); contenders run in alternating order, ratios are to stock (no
-validation) on the same stack in the same run.
+per event (user + system, all threads). Each round's figure is the median of its
+windows; the table prints the median of three rounds (``--rounds``) with the lowest
+and highest round beside it. Contenders run in alternating order, ratios are to stock
+(no validation) on the same stack in the same run. Before each server is measured it
+must reject an invalid payload (stock must echo it), or the whole run stops.
 
 Stacks (``--stacks``):
 
@@ -23,7 +25,7 @@ sio-asyncapi runs only on Flask-SocketIO; on the other stacks the pydantic conte
 a hand-rolled ``model_validate`` in the handler::
 
     python -m benchmarks.e2e [--stacks ...] [--payloads ...] [--contenders ...]
-        [--connections 50] [--warmup 1] [--windows 3] [--window 1] [--rounds 1]
+        [--connections 50] [--warmup 1] [--windows 3] [--window 1] [--rounds 3]
         [--chart docs/benchmarks/e2e.svg] [--quick] [--json]
 """
 
@@ -38,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _common, chart
+from benchmarks import _common, _proof, chart
 from benchmarks._e2e_server import HOST, STACKS
 from benchmarks.contenders import load
 from benchmarks.payloads import PAYLOADS
@@ -69,8 +71,13 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 30)
     raise RuntimeError(msg)
 
 
-def run_one(stack: str, contender: str, size: str, opts: dict[str, Any]) -> dict[str, Any]:
-    """One fresh server process, one client process; the client's JSON result."""
+def run_one(
+    stack: str, contender: str, size: str, validates: bool, opts: dict[str, Any]
+) -> dict[str, Any]:
+    """One fresh server process, one client process; the client's JSON result.
+
+    The client first checks that the server rejects an invalid payload (or passes it
+    through, for an unvalidated contender); if not, the whole run stops."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "benchmarks._e2e_server", stack, contender, size, str(port)],
@@ -87,12 +94,16 @@ def run_one(stack: str, contender: str, size: str, opts: dict[str, Any]) -> dict
                 f"http://{HOST}:{port}",
                 str(server.pid),
                 size,
+                f"--contender={contender}",
+                f"--validates={int(validates)}",
                 *(f"--{k}={v}" for k, v in opts.items()),
             ],
             capture_output=True,
             text=True,
             timeout=120,
         )
+        if client.returncode and "benchmark aborted: " in client.stderr:
+            raise _proof.ProofFailed(client.stderr.split("benchmark aborted: ", 1)[1].strip())
         if client.returncode:
             msg = f"client failed: {client.stderr[-2000:]}"
             raise RuntimeError(msg)
@@ -100,8 +111,8 @@ def run_one(stack: str, contender: str, size: str, opts: dict[str, Any]) -> dict
         return result
     finally:
         server.terminate()
-        try:
-            server.wait(10)
+        try:  # the gevent and werkzeug servers can sit on SIGTERM; results are in
+            server.wait(2)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
@@ -116,11 +127,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--window", type=float, default=1.0, help="seconds per window")
-    parser.add_argument("--rounds", type=int, default=1, help="fresh servers per contender")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="fresh servers per contender (default 3)"
+    )
     parser.add_argument("--chart", type=Path, default=None, help="write an SVG chart here")
     args = parser.parse_args(argv)
     if args.quick:
         args.connections, args.warmup, args.windows, args.window = 4, 0.2, 1, 0.3
+        args.rounds = 1
     mods, missing = load(args.contenders or DEFAULT_CONTENDERS)
     stacks = args.stacks or list(STACKS)
     sizes = args.payloads or list(PAYLOADS)
@@ -141,7 +155,8 @@ def main(argv: list[str] | None = None) -> None:
             for r in range(args.rounds):
                 for name in names if r % 2 == 0 else reversed(names):
                     try:
-                        runs[name].append(run_one(stack, name, size, opts))
+                        validates = mods[name].VALIDATES
+                        runs[name].append(run_one(stack, name, size, validates, opts))
                     except (RuntimeError, subprocess.TimeoutExpired) as exc:
                         errors.append(f"{stack} {size} {name}: {exc}")
             cells: dict[str, Any] = {}
@@ -176,17 +191,36 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _summary(got: list[dict[str, Any]]) -> dict[str, Any]:
-    def med(key: str) -> float | None:
-        values = [g[key] for g in got if g.get(key) is not None]
-        return statistics.median(values) if values else None
+    """Medians over the rounds (each round's figure is the median of its windows),
+    and the lowest and highest round of events/s and server CPU per event."""
 
-    return {
+    def values(key: str) -> list[float]:
+        return [g[key] for g in got if g.get(key) is not None]
+
+    def med(key: str) -> float | None:
+        found = values(key)
+        return statistics.median(found) if found else None
+
+    cell: dict[str, Any] = {
         "events_per_s": med("events_per_s"),
         "server_cpu_us_per_event": med("server_cpu_us_per_event"),
         "server_cpu_utilisation": med("server_cpu_utilisation"),
         "client_cpu_utilisation": med("client_cpu_utilisation"),
         "runs": len(got),
     }
+    for key in ("events_per_s", "server_cpu_us_per_event"):
+        found = values(key)
+        cell[f"{key}_rounds"] = found
+        cell[f"{key}_min"] = min(found) if found else None
+        cell[f"{key}_max"] = max(found) if found else None
+    return cell
+
+
+def _spread(cell: dict[str, Any], key: str, fmt: str) -> str:
+    low, high = cell.get(f"{key}_min"), cell.get(f"{key}_max")
+    if low is None or high is None:
+        return "-"
+    return f"{fmt.format(low)}-{fmt.format(high)}"
 
 
 def text(result: dict[str, Any]) -> str:
@@ -194,8 +228,9 @@ def text(result: dict[str, Any]) -> str:
     out.append(
         f"{result['connections']} connections, one event in flight each; "
         f"{result['windows']} x {result['window']} s windows after {result['warmup']} s "
-        f"warm-up, {result['rounds']} round(s); medians; ratios to '{result['baseline']}' "
-        "on the same stack. server/client util = CPU seconds per second (1.0 = one core)."
+        f"warm-up; medians of {result['rounds']} round(s), each a fresh server, with the "
+        f"lowest and highest round; ratios of the medians to '{result['baseline']}' on the "
+        "same stack. server/client util = CPU seconds per second (1.0 = one core)."
     )
     for name, why in result["missing_contenders"].items():
         out.append(f"skipped {name}: {why}")
@@ -204,15 +239,17 @@ def text(result: dict[str, Any]) -> str:
         for size, cells in per_stack.items():
             for name, c in cells.items():
                 if c["events_per_s"] is None:
-                    rows.append([size, name, "failed", "", "", "", "", ""])
+                    rows.append([size, name, "failed", "", "", "", "", "", "", ""])
                     continue
                 rows.append(
                     [
                         size,
                         name,
                         f"{c['events_per_s']:,.0f}",
+                        _spread(c, "events_per_s", "{:,.0f}"),
                         f"{c['events_ratio']:.2f}x" if c["events_ratio"] else "-",
                         f"{c['server_cpu_us_per_event']:,.1f}",
+                        _spread(c, "server_cpu_us_per_event", "{:,.1f}"),
                         f"{c['cpu_ratio']:.2f}x" if c["cpu_ratio"] else "-",
                         f"{c['server_cpu_utilisation']:.2f}",
                         f"{c['client_cpu_utilisation']:.2f}",
@@ -226,8 +263,10 @@ def text(result: dict[str, Any]) -> str:
                     "payload",
                     "contender",
                     "events/s",
+                    "min-max",
                     "ratio",
                     "server CPU us/event",
+                    "min-max",
                     "ratio",
                     "server util",
                     "client util",

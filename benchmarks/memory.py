@@ -16,7 +16,7 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import _common
+from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import PAYLOADS
 
@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> None:
         count = 20 if args.quick else COUNTS[size]
         rows: dict[str, Any] = {}
         for mod in mods.values():
-            for label, codec in mod.micro(p).items():
+            codecs = mod.micro(p)
+            _proof.codecs("micro", p, codecs)  # each row validates, or says it does not
+            for label, codec in codecs.items():
                 obj = codec.decode(p.json)
                 rows[label] = {
                     "bytes": held_bytes(codec.decode, p.json, count),

@@ -6,7 +6,11 @@ bytes. Contenders run interleaved in one process; medians of the rounds, and the
 to stock ``json`` measured in the same run::
 
     python -m benchmarks.micro [--payloads small medium large] [--contenders ...]
-                               [--rounds 9] [--target 0.05] [--quick] [--json]
+                               [--rounds 9] [--target 0.05] [--instructions]
+                               [--quick] [--json]
+
+``--instructions`` also counts instructions per event under valgrind (as
+``benchmarks.instructions`` does) and prints them beside the wall clock.
 """
 
 from __future__ import annotations

@@ -8,7 +8,11 @@ walks the data looking for binary). The ``msgspec`` rows are references: the sto
 Packet on msgspec's untyped JSON, and one typed msgspec pass over the whole packet (the
 floor a registry-aware packet codec can reach)::
 
-    python -m benchmarks.packet [--payloads ...] [--contenders ...] [--quick] [--json]
+    python -m benchmarks.packet [--payloads ...] [--contenders ...] [--instructions]
+                                [--quick] [--json]
+
+``--instructions`` also counts instructions per event under valgrind (as
+``benchmarks.instructions`` does) and prints them beside the wall clock.
 """
 
 from __future__ import annotations

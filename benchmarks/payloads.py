@@ -171,6 +171,20 @@ def _value(size: str) -> dict[str, Any]:
     }
 
 
+def _invalid(size: str) -> dict[str, Any]:
+    """The payload with one constraint broken (deep inside for the large one): an int
+    out of range, which every validating contender must reject, pydantic's lax mode
+    included, and the unvalidated ones pass through."""
+    value = _value(size)
+    if size == "small":
+        value["x"] = 3  # 0 <= x <= 2
+    elif size == "medium":
+        value["health"] = 101  # 0 <= health <= 100
+    else:
+        value["entities"][-1]["health"] = 101
+    return value
+
+
 STRUCTS: dict[str, type[msgspec.Struct]] = {
     "small": MakeMove,
     "medium": PlayerUpdate,
@@ -188,6 +202,9 @@ class Payload:
     value: dict[str, Any]
     json: bytes  # the payload alone, as a client would serialise it
     packet: str  # the Socket.IO EVENT packet with ack id 1: 21["bench",{...}]
+    invalid: dict[str, Any]  # ``value`` with one constraint broken
+    invalid_json: bytes
+    invalid_packet: str
 
     @property
     def event(self) -> Event:
@@ -208,6 +225,8 @@ def _registry(size: str, struct: type[msgspec.Struct]) -> type[EventRegistry]:
 def _make(size: str) -> Payload:
     value = _value(size)
     body = json.dumps(value, separators=(",", ":"))
+    invalid = _invalid(size)
+    bad = json.dumps(invalid, separators=(",", ":"))
     return Payload(
         size=size,
         struct=STRUCTS[size],
@@ -215,6 +234,9 @@ def _make(size: str) -> Payload:
         value=value,
         json=body.encode(),
         packet=f'21["{EVENT}",{body}]',
+        invalid=invalid,
+        invalid_json=bad.encode(),
+        invalid_packet=f'21["{EVENT}",{bad}]',
     )
 
 

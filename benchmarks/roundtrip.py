@@ -4,11 +4,17 @@ Drives Flask-SocketIO's test client (the whole server path: packet decode, dispa
 handler, ack encode; no network, threading mode, ``async_handlers=False``) with the
 ``bench`` event, whose handler acks with the object it received. Contenders are
 interleaved, rounds alternate their order; medians of the rounds and the ratio to stock
-(unvalidated) Flask-SocketIO in the same run. Also the sioschema layer alone (request
-check + ack check, no Socket.IO)::
+(unvalidated) Flask-SocketIO in the same run, with the lowest and highest round beside
+each median. Also the sioschema layer alone (request check + ack check, no Socket.IO).
+Before anything is timed, every contender must reject an invalid payload (stock must
+echo it)::
 
     python -m benchmarks.roundtrip [--payloads small medium] [--contenders ...]
-                                   [--events 5000] [--rounds 9] [--quick] [--json]
+                                   [--events 5000] [--rounds 9] [--instructions]
+                                   [--quick] [--json]
+
+``--instructions`` also counts instructions per event under valgrind (as
+``benchmarks.instructions`` does) and prints them beside the wall clock.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import statistics
 import time
 from typing import Any
 
-from benchmarks import _common
+from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import EVENT, PAYLOADS, Payload
 
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = _common.parser(__doc__)
     parser.add_argument("--events", type=int, default=None, help="events per round")
     parser.add_argument("--rounds", type=int, default=9)
+    _common.add_instructions_flag(parser)
     args = parser.parse_args(argv)
     mods, missing = load(args.contenders or ["stock", "pydantic", "sio-asyncapi", "sioschema"])
     rounds = 3 if args.quick else args.rounds
@@ -88,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
             if got != p.value:
                 msg = f"{name} answered {got!r:.200}"
                 raise SystemExit(msg)
+            bad = client.emit(EVENT, p.invalid, callback=True)
+            _proof.answer(name, mods[name].VALIDATES, p, bad)
             timed(client, p.value, max(events // 5, 5))
         samples: dict[str, list[float]] = {name: [] for name in clients}
         layer: list[float] = []
@@ -102,12 +111,19 @@ def main(argv: list[str] | None = None) -> None:
         results[size] = {
             "events_per_round": events,
             "median_us": medians,
+            "min_us": {name: min(v) for name, v in samples.items()},
+            "max_us": {name: max(v) for name, v in samples.items()},
             "ratio": {n: m / base for n, m in medians.items()} if base else {},
             "difference_us": {n: m - base for n, m in medians.items()} if base else {},
             "sioschema_layer_us": statistics.median(layer) if layer else None,
         }
         for client in clients.values():
             client.disconnect()
+    counts = _common.counted("roundtrip", list(results), list(mods), args)
+    for size, per in results.items():
+        if counts and size in counts:
+            per["instructions_per_event"] = counts[size]["instructions"]
+            per["instructions_events"] = counts[size]["events"]
 
     result = _common.report(
         benchmark="roundtrip",
@@ -116,33 +132,54 @@ def main(argv: list[str] | None = None) -> None:
         missing_contenders=missing,
         results=results,
     )
+    _common.emit(result, text(result), args.json, args.save)
+
+
+def text(result: dict[str, Any]) -> str:
+    results: dict[str, Any] = result["results"]
     out = [
         _common.header(
             "roundtrip: Flask-SocketIO test client, acked `bench` event echoed back",
             result["command"],
         ),
-        f"medians of {rounds} interleaved rounds; ratio and difference to '{BASELINE}'",
+        f"wall clock: medians of {result['rounds']} interleaved rounds, the lowest and "
+        f"highest round beside them; ratio and difference to '{BASELINE}'",
     ]
-    for name, why in missing.items():
+    counted = any("instructions_events" in per for per in results.values())
+    if counted:
+        out.append(
+            "Ir = instructions per event (callgrind; repeats run to run, wall clock does not)"
+        )
+    for name, why in result["missing_contenders"].items():
         out.append(f"skipped {name}: {why}")
     for size, per in results.items():
-        rows = [
-            [
+        rows = []
+        irs = per.get("instructions_per_event", {})
+        for name, us in per["median_us"].items():
+            row = [
                 name,
                 _common.fmt_us(us),
+                _common.fmt_range(per["min_us"][name], per["max_us"][name]),
                 f"{per['ratio'].get(name, 0):.2f}x" if per["ratio"] else "-",
                 f"{per['difference_us'].get(name, 0):+.1f} us" if per["ratio"] else "-",
             ]
-            for name, us in per["median_us"].items()
-        ]
+            if counted:
+                n, b = irs.get(name), irs.get(BASELINE)
+                row += [_common.fmt_count(n), f"{n / b:.2f}x" if n and b else "-"]
+            rows.append(row)
         if per["sioschema_layer_us"] is not None:
-            rows.append(
-                ["sioschema layer alone", _common.fmt_us(per["sioschema_layer_us"]), "", ""]
-            )
+            layer = ["sioschema layer alone", _common.fmt_us(per["sioschema_layer_us"])]
+            rows.append(layer + [""] * (len(rows[0]) - 2))
+        headers = ["contender", "per event", "min-max", "ratio", "difference"]
+        if counted:
+            headers += ["Ir", "ratio"]
+        events = f", Ir over {per['instructions_events']} events" if counted else ""
         out.append("")
-        out.append(f"{size} ({len(PAYLOADS[size].json)} B, {per['events_per_round']} events/round)")
-        out.append(_common.table(["contender", "per event", "ratio", "difference"], rows))
-    _common.emit(result, "\n".join(out), args.json, args.save)
+        out.append(
+            f"{size} ({len(PAYLOADS[size].json)} B, {per['events_per_round']} events/round{events})"
+        )
+        out.append(_common.table(headers, rows))
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

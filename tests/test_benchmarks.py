@@ -4,12 +4,18 @@ No timing is asserted: the numbers only mean something from a full run (``nox -s
 bench``). Contenders and stacks whose packages are not installed here are skipped by
 the benchmarks themselves (the test group has no pydantic, sio-asyncapi or gevent; the
 ``bench`` group has all of them), so this covers stock, msgspec and sioschema always,
-and every contender when run in a bench environment.
+and every contender when run in a bench environment (``nox -s bench -- proof`` runs
+the validation checks of every contender there).
+
+Every benchmark first sends each contender an invalid payload and stops if a
+validating one accepts it (or the unvalidated one rejects it), so each run here also
+checks that the contenders validate what their rows say they do.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,16 +23,20 @@ from typing import Any
 
 import pytest
 
+from benchmarks import _proof
+from benchmarks.contenders import Codec
+from benchmarks.payloads import PAYLOADS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(module: str, *args: str) -> dict[str, Any]:
+def run(module: str, *args: str, timeout: float = 60) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", f"benchmarks.{module}", "--quick", "--json", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(done.stdout)
@@ -75,7 +85,8 @@ def test_roundtrip() -> None:
 
 
 def test_e2e_and_chart(tmp_path: Path) -> None:
-    """Two stacks, small payload; the run draws its chart."""
+    """Two stacks, small payload, every contender installed here; the run draws its
+    chart. Each server first proves it rejects an invalid payload (stock echoes it)."""
     chart = tmp_path / "e2e.svg"
     result = run(
         "e2e",
@@ -84,16 +95,64 @@ def test_e2e_and_chart(tmp_path: Path) -> None:
         "flask-threading",
         "--payloads",
         "small",
-        "--contenders",
-        "stock",
-        "sioschema",
         "--chart",
         str(chart),
+        timeout=120,
     )
     assert result["errors"] == []
     for stack in ("uvicorn-asyncio", "flask-threading"):
         cells = result["results"][stack]["small"]
-        assert set(cells) == {"stock", "sioschema"}
+        assert {"stock", "sioschema"} <= set(cells)
         assert all(cell["events_per_s"] > 0 for cell in cells.values())
+        assert all(cell["events_per_s_min"] <= cell["events_per_s_max"] for cell in cells.values())
     svg = chart.read_text()
     assert svg.startswith("<svg") and "sioschema" in svg
+
+
+def test_proof() -> None:
+    """Every contender installed here, on every path: the validating ones reject the
+    invalid payload, stock passes it through."""
+    result = run("proof", timeout=120)
+    checks = result["checks"]
+    paths = {c["path"] for c in checks}
+    assert {"micro", "packet", "flask test client", "uvicorn-asyncio", "flask-threading"} <= paths
+    for check in checks:
+        unvalidated = check["contender"] == "stock" or "(untyped)" in check["contender"]
+        assert check["result"] == ("passed through" if unvalidated else "rejected"), check
+
+
+def test_proof_catches_a_contender_that_validates_nothing() -> None:
+    p = PAYLOADS["small"]
+    passes = Codec(decode=lambda wire: wire, encode=lambda obj: obj, obj=None)
+    claims = Codec(
+        decode=lambda wire: wire, encode=lambda obj: obj, obj=None, rejects=(ValueError,)
+    )
+    _proof.codecs("packet", p, {"untyped": passes})
+    with pytest.raises(_proof.ProofFailed, match="'claims' \\(small\\) accepted an invalid"):
+        _proof.codecs("packet", p, {"claims": claims})
+    with pytest.raises(_proof.ProofFailed, match="validator \\(small\\) accepted an invalid"):
+        _proof.answer("validator", True, p, p.invalid)  # it echoed the payload
+    with pytest.raises(_proof.ProofFailed, match="should pass the payload through"):
+        _proof.answer("stock", False, p, {"error": {"code": "invalid_payload"}})
+    _proof.answer("validator", True, p, {"error": {"code": "invalid_payload"}})
+    _proof.answer("stock", False, p, p.invalid)
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+@pytest.mark.timeout(300)
+def test_instructions() -> None:
+    """The instruction counts run (50 events per case under callgrind)."""
+    result = run(
+        "instructions",
+        "--benchmarks",
+        "packet",
+        "--payloads",
+        "small",
+        "--contenders",
+        "stock",
+        "sioschema",
+        timeout=280,
+    )
+    per = result["results"]["packet"]["small"]
+    assert per["instructions"]["sioschema codec | in"] > 1000
+    assert per["ratios"]["sioschema / stock in"] > 0

@@ -1,6 +1,7 @@
 """The contenders: one module each, exposing the same few functions.
 
-Every module defines ``NAME`` and ``ABOUT`` and any of:
+Every module defines ``NAME``, ``ABOUT``, ``VALIDATES`` (whether its server rejects an
+invalid request) and any of:
 
 - ``micro(payload) -> {label: Codec}``: the payload alone, JSON bytes -> typed object
   (``decode``) and typed object -> JSON bytes (``encode``);
@@ -39,6 +40,9 @@ class Codec:
     decode: Callable[[Any], Any]
     encode: Callable[[Any], Any]
     obj: Any  # the typed value ``encode`` is timed on (the decoded payload)
+    # what ``decode`` raises on an invalid payload; empty for an untyped row, which
+    # must pass it through (checked before every run, see ``benchmarks._proof``)
+    rejects: tuple[type[BaseException], ...] = ()
 
 
 def load(names: Iterable[str] | None = None) -> tuple[dict[str, ModuleType], dict[str, str]]:

@@ -17,6 +17,7 @@ from benchmarks.payloads import EVENT, Payload
 
 NAME = "msgspec"
 ABOUT = "msgspec references: untyped and typed decode, one-pass packet decode"
+VALIDATES = True  # no server; the untyped rows say rejects=()
 
 
 class _MsgspecJSON:
@@ -47,7 +48,10 @@ def micro(p: Payload) -> dict[str, Codec]:
             decode=msgspec.json.decode, encode=encoder.encode, obj=msgspec.json.decode(p.json)
         ),
         "msgspec typed Decoder": Codec(
-            decode=typed.decode, encode=encoder.encode, obj=typed.decode(p.json)
+            decode=typed.decode,
+            encode=encoder.encode,
+            obj=typed.decode(p.json),
+            rejects=(msgspec.ValidationError,),
         ),
     }
 
@@ -71,6 +75,9 @@ def packet(p: Payload) -> dict[str, Codec]:
             obj=msgspec.json.decode(p.json),
         ),
         "msgspec typed one pass (reference)": Codec(
-            decode=one_pass, encode=one_pass_out, obj=msgspec.json.decode(p.json, type=p.struct)
+            decode=one_pass,
+            encode=one_pass_out,
+            obj=msgspec.json.decode(p.json, type=p.struct),
+            rejects=(msgspec.ValidationError,),
         ),
     }

@@ -13,6 +13,7 @@ from benchmarks.payloads import EVENT, Payload
 
 NAME = "pydantic"
 ABOUT = "stock servers, a handler that calls Model.model_validate and acks model_dump()"
+VALIDATES = True
 
 
 def micro(p: Payload) -> dict[str, Codec]:
@@ -23,11 +24,13 @@ def micro(p: Payload) -> dict[str, Codec]:
             decode=model.model_validate_json,
             encode=lambda m: m.model_dump_json().encode(),
             obj=obj,
+            rejects=(ValidationError,),
         ),
         "pydantic json.loads + model_validate": Codec(
             decode=lambda b: model.model_validate(json.loads(b)),
             encode=lambda m: json.dumps(m.model_dump(), separators=(",", ":")).encode(),
             obj=obj,
+            rejects=(ValidationError,),
         ),
     }
 
@@ -39,6 +42,7 @@ def packet(p: Payload) -> dict[str, Codec]:
             decode=lambda s: (model.model_validate(Packet(encoded_packet=s).data[1]),),
             encode=lambda m: Packet(ACK, data=[m.model_dump()], id=1).encode(),
             obj=model.model_validate_json(p.json),
+            rejects=(ValidationError,),
         )
     }
 

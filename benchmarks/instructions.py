@@ -1,0 +1,273 @@
+"""Instructions per event, counted by valgrind's callgrind: figures that repeat.
+
+Wall clock on a shared machine moves from run to run; the number of instructions a
+contender executes per event does not (to a fraction of a percent). Each benchmark
+and payload size runs in a fresh process under ``valgrind --tool=callgrind`` with a
+fixed ``PYTHONHASHSEED``. Nothing is counted at start-up (``--collect-atstart=no``):
+each case is warmed up, the collector is run (``gc.collect()``, so every case starts
+from the same collector state), and then its events run inside one
+``itertools.starmap`` loop, and only what runs inside ``starmap``'s C iterator is
+counted (``--toggle-collect=starmap_next``): the events and every garbage collection
+they trigger, not the loop around them. A call of ``itertools.pairwise`` separates
+the cases (``--dump-before=pairwise_new``: one callgrind dump per case). Nothing
+the contenders run calls either function; the dump count is checked.
+
+The windows are long enough to include the periodic collections: 5,000 events for the
+small and medium payloads, 200 for the large one (100 through the test client: each large
+event allocates hundreds
+of containers, so collections of every generation fall inside the window).
+
+Benchmarks: ``packet`` (an EVENT packet in, its ACK out, as ``benchmarks.packet``),
+``roundtrip`` (an acked event through Flask-SocketIO's test client, as
+``benchmarks.roundtrip``) and ``micro``. Prints instructions per event and the ratios
+sioschema / stock and sioschema / sio-asyncapi, the figures to compare before and after
+a change of sioschema's core::
+
+    python -m benchmarks.instructions [--benchmarks packet roundtrip] [--payloads ...]
+                                      [--contenders ...] [--events N] [--quick] [--json]
+
+Needs ``valgrind`` on the PATH and a CPython whose symbols are not stripped.
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import _common, _proof
+from benchmarks.contenders import load
+from benchmarks.payloads import EVENT, PAYLOADS
+
+KINDS = ("micro", "packet", "roundtrip")
+DEFAULT_CONTENDERS = ("stock", "pydantic", "sio-asyncapi", "sioschema")
+EVENTS = {"small": 5000, "medium": 5000, "large": 200}
+HASHSEED = "0"
+# what sioschema is compared with, per benchmark: (label of sioschema's row, others)
+COMPARED = {
+    "packet": (
+        "sioschema codec",
+        {
+            "stock": "stock Packet (untyped)",
+            "sio-asyncapi": "sio-asyncapi (stock Packet + 2x model_validate)",
+        },
+    ),
+    "roundtrip": ("sioschema", {"stock": "stock", "sio-asyncapi": "sio-asyncapi"}),
+    "micro": (
+        "sioschema ArgsCodec (untyped msgspec + convert)",
+        {
+            "stock": "stock json.loads/dumps (untyped)",
+            "sio-asyncapi": "sio-asyncapi json.loads + 2x model_validate",
+        },
+    ),
+}
+
+
+# -- the child: cases, run under callgrind -----------------------------------------------
+
+
+def cases(kind: str, size: str, names: Iterable[str]) -> dict[str, Callable[[], Any]]:
+    """``{label: one event}`` for a benchmark and payload size; every contender has
+    proved first that it does what its label says (``benchmarks._proof``)."""
+    p = PAYLOADS[size]
+    mods, _ = load(names)
+    found: dict[str, Callable[[], Any]] = {}
+    if kind == "roundtrip":
+        for name, mod in mods.items():
+            made = getattr(mod, "server", lambda *a, **k: None)(
+                "flask", p, async_mode="threading", async_handlers=False
+            )
+            if made is None:
+                continue
+            app, sio = made
+            client = sio.test_client(app)
+            _proof.answer(name, mod.VALIDATES, p, client.emit(EVENT, p.invalid, callback=True))
+            value = p.value
+            found[name] = lambda c=client, v=value: c.emit(EVENT, v, callback=True)
+        return found
+    wire = p.json if kind == "micro" else p.packet
+    for mod in mods.values():
+        codecs = getattr(mod, kind)(p)
+        _proof.codecs(kind, p, codecs)
+        for label, c in codecs.items():
+            found[f"{label} | in"] = lambda c=c, w=wire: c.decode(w)
+            found[f"{label} | out"] = lambda c=c: c.encode(c.obj)
+    return found
+
+
+def child(kind: str, size: str, names: list[str], events: int) -> None:
+    """Run each case: warm up, collect, mark, then the counted loop. Prints the labels."""
+    import logging
+
+    logging.disable(logging.WARNING)  # rejected events are logged; not here
+    found = cases(kind, size, names)
+    labels = []
+    for label, fn in found.items():
+        for _ in range(max(3, min(events // 20, 100))):
+            fn()
+        gc.collect()
+        itertools.pairwise(())  # callgrind dumps here: the case starts
+        collections.deque(itertools.starmap(fn, itertools.repeat((), events)), maxlen=0)
+        labels.append(label)
+    print(json.dumps(labels))
+
+
+# -- the parent: valgrind, the dumps, the table -----------------------------------------
+
+
+def _totals(path: Path) -> int:
+    for line in path.read_text().splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    msg = f"no totals in {path}"
+    raise RuntimeError(msg)
+
+
+def count(kind: str, size: str, names: Iterable[str], events: int) -> dict[str, float]:
+    """Instructions per event, per case label, for one benchmark and payload size."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        msg = "valgrind is not installed (the instruction counts need callgrind)"
+        raise SystemExit(msg)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        done = subprocess.run(
+            [
+                valgrind,
+                "--tool=callgrind",
+                "--collect-atstart=no",
+                "--toggle-collect=starmap_next",
+                "--dump-before=pairwise_new",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                "-m",
+                "benchmarks.instructions",
+                "--child",
+                kind,
+                size,
+                str(events),
+                *names,
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": HASHSEED},
+        )
+        if done.returncode:
+            if "benchmark aborted: " in done.stderr:
+                message = done.stderr.split("benchmark aborted: ", 1)[1].splitlines()[0]
+                raise _proof.ProofFailed(message)
+            msg = f"the callgrind run failed:\n{done.stderr[-3000:]}"
+            raise RuntimeError(msg)
+        labels: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+        # dump i (1-based) is taken as case i starts: it holds case i-1; the last case
+        # is in the final dump, written at exit
+        dumps = sorted(Path(tmp).glob("callgrind.out.*"), key=lambda f: int(f.suffix[1:]))
+        if len(dumps) != len(labels):
+            msg = f"expected {len(labels)} callgrind dumps, found {len(dumps)}"
+            raise RuntimeError(msg)
+        files = [*dumps[1:], out]
+        return {label: _totals(f) / events for label, f in zip(labels, files, strict=True)}
+
+
+def run(
+    kinds: Iterable[str], sizes: Iterable[str], names: list[str], quick: bool, events: int | None
+) -> dict[str, Any]:
+    """``{kind: {size: {"events": n, "instructions": {label: per event}}}}``."""
+    results: dict[str, Any] = {}
+    for kind in kinds:
+        results[kind] = {}
+        for size in sizes:
+            n = 50 if quick else events or EVENTS[size]
+            if not quick and kind == "roundtrip" and size == "large":
+                n = events or 100
+            print(f"  counting {kind} {size} ({n} events per case)", file=sys.stderr, flush=True)
+            results[kind][size] = {"events": n, "instructions": count(kind, size, names, n)}
+    return results
+
+
+def ratios(kind: str, per_size: dict[str, Any]) -> dict[str, float | None]:
+    """sioschema / stock and sioschema / sio-asyncapi, in and out (packet, micro) or
+    per round trip."""
+    ours, others = COMPARED[kind]
+    got = per_size["instructions"]
+    out: dict[str, float | None] = {}
+    suffixes = [""] if kind == "roundtrip" else [" | in", " | out"]
+    for other, label in others.items():
+        for suffix in suffixes:
+            a, b = got.get(ours + suffix), got.get(label + suffix)
+            out[f"sioschema / {other}{suffix.replace(' | ', ' ')}"] = a / b if a and b else None
+    return out
+
+
+def text(result: dict[str, Any]) -> str:
+    out = [_common.header(result["title"], result["command"])]
+    out.append(
+        f"instructions per event (callgrind, PYTHONHASHSEED={HASHSEED}); "
+        "collections inside the window included"
+    )
+    for kind, per_kind in result["results"].items():
+        for size, per in per_kind.items():
+            out.append("")
+            out.append(f"{kind} {size} ({per['events']} events per case)")
+            got = per["instructions"]
+            if kind == "roundtrip":
+                rows = [[label, _common.fmt_count(n)] for label, n in got.items()]
+                out.append(_common.table(["contender", "instructions/event"], rows))
+            else:
+                labels = list(dict.fromkeys(label.rsplit(" | ", 1)[0] for label in got))
+                rows = [
+                    [
+                        label,
+                        _common.fmt_count(got[f"{label} | in"]),
+                        _common.fmt_count(got[f"{label} | out"]),
+                    ]
+                    for label in labels
+                ]
+                out.append(_common.table(["contender", "in", "out"], rows))
+            out.append(
+                "  ".join(
+                    f"{name} {r:.2f}x" if r else f"{name} -" for name, r in per["ratios"].items()
+                )
+            )
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        kind, size, events, *names = argv[1:]
+        child(kind, size, names, int(events))
+        return
+    parser = _common.parser(__doc__)
+    parser.add_argument("--benchmarks", nargs="+", default=["packet", "roundtrip"], choices=KINDS)
+    parser.add_argument("--events", type=int, default=None, help="events per case")
+    args = parser.parse_args(argv)
+    names = list(args.contenders or DEFAULT_CONTENDERS)
+    _, missing = load(names)
+    names = [n for n in names if n not in missing]
+    sizes = args.payloads or list(PAYLOADS)
+    results = run(args.benchmarks, sizes, names, args.quick, args.events)
+    for kind, per_kind in results.items():
+        for per in per_kind.values():
+            per["ratios"] = ratios(kind, per)
+    result = _common.report(
+        benchmark="instructions",
+        title="instructions: callgrind instruction counts per event",
+        hashseed=HASHSEED,
+        missing_contenders=missing,
+        results=results,
+    )
+    _common.emit(result, text(result), args.json, args.save)
+
+
+if __name__ == "__main__":
+    main()
