@@ -120,11 +120,20 @@ def _stack_runs(stack: str) -> bool:
 def main(argv: list[str] | None = None) -> None:
     parser = _common.parser(__doc__)
     parser.add_argument("--stacks", nargs="+", default=None, choices=list(STACKS))
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail if a contender or a default stack is not installed (CI: nothing skipped)",
+    )
     args = parser.parse_args(argv)
     sizes = args.payloads or list(PAYLOADS)
     _, missing = load(args.contenders)
     names = [n for n in (args.contenders or []) if n not in missing] or None
     stacks = args.stacks or [s for s in DEFAULT_STACKS if _stack_runs(s)]
+    absent = [s for s in (args.stacks or DEFAULT_STACKS) if s not in stacks]
+    if args.strict and (missing or absent):
+        what = [f"{name} ({why})" for name, why in missing.items()] + absent
+        raise SystemExit("proof --strict: not installed: " + ", ".join(what))
     rows = codecs(sizes, names) + flask(sizes, names)
     rows += servers(stacks, args.payloads or ["small"], names)
     result = _common.report(
