@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks.contenders import Codec
-from benchmarks.payloads import Payload
+from benchmarks.payloads import EVENT, Payload
 
 
 class ProofFailed(SystemExit):
@@ -59,3 +59,18 @@ def _loads(s: str) -> Any:
         return json.loads(s)
     except ValueError:
         return s
+
+
+def flask_test_client(name: str, mod: Any, p: Payload) -> Any:
+    """A Flask-SocketIO test client of the contender's server (threading, handlers run
+    inline), after the server answered the invalid payload as its row says; ``None`` for a
+    contender with no Flask server."""
+    made = getattr(mod, "server", lambda *a, **k: None)(
+        "flask", p, async_mode="threading", async_handlers=False
+    )
+    if made is None:
+        return None
+    app, sio = made
+    client = sio.test_client(app)
+    answer(name, mod.VALIDATES, p, client.emit(EVENT, p.invalid, callback=True))
+    return client

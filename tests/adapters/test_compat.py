@@ -199,6 +199,21 @@ def test_a_catch_all_class_takes_any_event_without_a_registry(
     assert running.seen == [("any:thing", (41,))]
 
 
+def _bind(kind: str, **options: Any) -> Any:
+    """A server of ``kind`` bound with ``options`` (nothing served)."""
+    if kind == "flask":
+        from sioschema.flask import SocketIO
+
+        return SocketIO(**options)
+    if kind == "wsgi":
+        from sioschema.socketio import Server
+
+        return Server(**options)
+    from sioschema.socketio import AsyncServer
+
+    return AsyncServer(**options)
+
+
 class Clashing(EventRegistry):
     error = Emit(Note)
 
@@ -211,35 +226,14 @@ def test_an_error_event_named_like_a_declared_emit_is_refused(kind: str) -> None
         "error_event= or rename the emit"
     )
     with pytest.raises(RegistryError) as caught:
-        if kind == "flask":
-            from sioschema.flask import SocketIO
-
-            SocketIO(registry=Clashing)
-        elif kind == "wsgi":
-            from sioschema.socketio import Server
-
-            Server(registry=Clashing)
-        else:
-            from sioschema.socketio import AsyncServer
-
-            AsyncServer(registry=Clashing)
+        _bind(kind, registry=Clashing)
     assert str(caught.value) == msg
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_another_error_event_resolves_the_clash(kind: str) -> None:
-    if kind == "flask":
-        from sioschema.flask import SocketIO
-
-        SocketIO(registry=Clashing, error_event="sioschema:error")
-    elif kind == "wsgi":
-        from sioschema.socketio import Server
-
-        Server(registry=Clashing, error_event="sioschema:error")
-    else:
-        from sioschema.socketio import AsyncServer
-
-        AsyncServer(registry=Clashing, error_event="sioschema:error")
+    server = _bind(kind, registry=Clashing, error_event="sioschema:error")
+    assert server._sioschema.error_event == "sioschema:error"
 
 
 def test_an_unknown_event_is_answered_and_logged_without_a_path(
@@ -265,18 +259,7 @@ def test_an_unknown_event_is_answered_and_logged_without_a_path(
 @pytest.mark.parametrize("name", ["disconnect", "connect_error", "newListener", "", None, 123])
 def test_an_error_event_socketio_reserves_or_cannot_send_is_refused(kind: str, name: Any) -> None:
     with pytest.raises(RegistryError) as caught:
-        if kind == "flask":
-            from sioschema.flask import SocketIO
-
-            SocketIO(registry=Notices, error_event=name)
-        elif kind == "wsgi":
-            from sioschema.socketio import Server
-
-            Server(registry=Notices, error_event=name)
-        else:
-            from sioschema.socketio import AsyncServer
-
-            AsyncServer(registry=Notices, error_event=name)
+        _bind(kind, registry=Notices, error_event=name)
     assert str(caught.value) == (
         f"error_event must be a non-empty event name that Socket.IO does not reserve (got {name!r})"
     )
