@@ -12,6 +12,8 @@ from packaging.requirements import Requirement
 
 nox.options.sessions = ["tests", "lint", "typing"]
 nox.options.reuse_existing_virtualenvs = True
+# a session whose Python is missing fails instead of being skipped (tests_oldest, ...)
+nox.options.error_on_missing_interpreters = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 NODE_TESTS = "tests/js"
@@ -77,8 +79,9 @@ def _suite(session: nox.Session, *pip_args: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole suite: unit, adapters over real sockets, node socket.io-client."""
-    _suite(session)
+    """The whole suite: unit, adapters over real sockets, node socket.io-client; on this
+    Python with the newest releases allowed (a reused environment is upgraded)."""
+    _suite(session, "--upgrade", "--upgrade-strategy", "eager")
 
 
 @nox.session(python=OLDEST_PYTHON)
