@@ -79,8 +79,11 @@ def _suite(session: nox.Session, *pip_args: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole suite: unit, adapters over real sockets, node socket.io-client; on this
-    Python with the newest releases allowed (a reused environment is upgraded)."""
+    """The whole suite on this Python and the newest releases allowed (upgraded if reused).
+
+    Unit tests, the adapters over real sockets, node's socket.io-client, the AsyncAPI
+    parser and the docs page in headless Chromium.
+    """
     _suite(session, "--upgrade", "--upgrade-strategy", "eager")
 
 
