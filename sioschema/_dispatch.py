@@ -13,7 +13,7 @@ from typing import Any
 
 from ._codec import PacketCodec
 from ._registry import Emit, Event, EventRegistry
-from ._wire import MAX_ECHOED_NAME, Header, Limits
+from ._wire import Header, Limits, echoed
 from .errors import PayloadError, SioSchemaError
 from .inspect import RegistryInfo, by_namespace, check_error_event
 
@@ -155,7 +155,7 @@ class Dispatcher:
         return found.events.get(name) if found is not None else None
 
     def unknown_event(self, name: str, namespace: str) -> PayloadError:
-        if len(name) > MAX_ECHOED_NAME:  # never echo more than a refused frame would
+        if not echoed(name):  # never echo more than a refused frame would
             return PayloadError("unknown_event", "", "Unknown event", namespace=namespace)
         detail = f"Unknown event `{name}`"
         return PayloadError("unknown_event", name, detail, namespace=namespace)

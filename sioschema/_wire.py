@@ -25,6 +25,7 @@ __all__ = [
     "Limits",
     "WireError",
     "decode_json",
+    "echoed",
     "event_name",
     "is_finite",
     "has_long_int",
@@ -141,6 +142,12 @@ _LONG_RUN = b"0" * 19  # int64 holds every integer of 18 digits
 MAX_ECHOED_NAME = 256
 """The longest event name an error reply repeats; longer ones are answered with ``""``."""
 _LEADING_NAME = re.compile(r'\[\s*("(?:[^"\\]|\\.){0,' + str(MAX_ECHOED_NAME) + '}")')
+
+
+def echoed(name: object) -> str:
+    """``name`` as an error reply may repeat it: a string of at most
+    :data:`MAX_ECHOED_NAME` characters, else ``""``."""
+    return name if type(name) is str and len(name) <= MAX_ECHOED_NAME else ""
 
 
 def event_name(body: str) -> str:

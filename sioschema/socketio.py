@@ -26,6 +26,7 @@ from ._wire import (
     Limits,
     WireError,
     decode_json,
+    echoed,
     event_name,
     parse_header,
 )
@@ -137,7 +138,7 @@ class _ServerMixin:
             del core.pending[eio_sid]
             if not pending.discard:
                 data = pending.data
-                name = data[0] if pending.header.type == packet.BINARY_EVENT and data else ""
+                name = echoed(data[0]) if pending.header.type == packet.BINARY_EVENT else ""
                 error = WireError(
                     code="bad_packet", detail="Expected a binary attachment", event=name
                 )
@@ -223,7 +224,7 @@ class _ServerMixin:
         core = self._sioschema
         header = pending.header
         data = pending.data
-        name = data[0] if header.type == packet.BINARY_EVENT and type(data) is list else ""
+        name = echoed(data[0]) if header.type == packet.BINARY_EVENT and data else ""
         if pending.discard:
             pending.size += 1
             if pending.size >= header.attachments:
