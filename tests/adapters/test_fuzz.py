@@ -11,6 +11,7 @@ the global ``random`` state hypothesis watches while it draws frames.
 from __future__ import annotations
 
 import json
+import re
 import select
 import subprocess
 import sys
@@ -53,6 +54,19 @@ class FuzzServer:
     def log_text(self) -> str:
         self.log.seek(0)
         return str(self.log.read())
+
+
+# werkzeug's development server (under the Flask kind) sometimes reports a websocket
+# request that ended without an HTTP response ("write() before start_response"), when a
+# client closes its websocket first: its complaint about the websocket hand-over, logged
+# after the request is over, not a failure of the app. Only that exact report is ignored.
+WERKZEUG_WEBSOCKET_END = re.compile(
+    r"^[^\n]*GET /socket\.io/\?EIO=4&transport=websocket HTTP/1\.1[^\n]* 500 -\n"
+    r"Error on request:\nTraceback \(most recent call last\):\n"
+    r"(?:  [^\n]*\n)+"
+    r"AssertionError: write\(\) before start_response\n",
+    re.MULTILINE,
+)
 
 
 def _readline(process: subprocess.Popen[str], timeout: float) -> str:
@@ -125,5 +139,6 @@ def test_fuzz_frames(fuzzed: FuzzServer) -> None:
     assert report["log_lines"] <= sent[0]
     assert report["tracebacks"] == []
     assert report["never_retrieved"] == []
-    assert fuzzed.log_text() == ""  # nothing on stderr: no traceback, warning or error
+    # nothing on stderr: no traceback, warning or error (but the dev server's own note)
+    assert WERKZEUG_WEBSOCKET_END.sub("", fuzzed.log_text()) == ""
     assert fuzzed.process.poll() is None
