@@ -249,25 +249,25 @@ def _channel(
                 replies=replies,
             )
         )
-    if error_event not in found.emits:
-        error_message = Message(
-            key=unique_key(error_event, taken),
+    # check_error_event (in build) refused an error event that shares a declared emit's name
+    error_message = Message(
+        key=unique_key(error_event, taken),
+        event=error_event,
+        kind="error_event",
+        title=error_event,
+        description=_ERROR_EVENT,
+        arity=1,
+        payload=error_schema,
+    )
+    operations.append(
+        Operation(
+            key=unique_key(f"{key}.send_{error_event}", op_keys),
+            action="send",
             event=error_event,
-            kind="error_event",
-            title=error_event,
             description=_ERROR_EVENT,
-            arity=1,
-            payload=error_schema,
+            message=error_message,
         )
-        operations.append(
-            Operation(
-                key=unique_key(f"{key}.send_{error_event}", op_keys),
-                action="send",
-                event=error_event,
-                description=_ERROR_EVENT,
-                message=error_message,
-            )
-        )
+    )
     return Channel(
         key=key,
         namespace=found.namespace,
