@@ -5,7 +5,7 @@ Declare every event of a namespace in one :class:`EventRegistry`; bind it with
 ``sioschema.socketio.AsyncServer``.
 """
 
-from ._registry import Emit, Event, EventRegistry
+from ._registry import Emit, Event, EventRegistry, Several
 from ._wire import Limits
 from .errors import PayloadError, RegistryError, SioSchemaError
 
@@ -16,6 +16,7 @@ __all__ = [
     "Limits",
     "PayloadError",
     "RegistryError",
+    "Several",
     "SioSchemaError",
 ]
 

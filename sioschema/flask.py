@@ -25,7 +25,8 @@ import flask_socketio
 from . import _seams
 from ._core import ErrorHook
 from ._docs import DocsPages
-from ._registry import A, Emit, Event, P
+from ._handlers import check_handler
+from ._registry import A, Emit, Event, P, R, Several
 from ._wire import Limits
 from .socketio import Registries, _make_core, adopt, codec_packet
 
@@ -97,14 +98,40 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         """The limits every client's frames are held to."""
         return self._sioschema.limits
 
-    def on(self, message: Event | str, namespace: str | None = None) -> Callable[[F], F]:
+    @overload
+    def on(
+        self, message: Event[Several, A], namespace: str | None = None
+    ) -> Callable[[Callable[..., A]], Callable[..., A]]: ...
+
+    @overload
+    def on(
+        self, message: Event[None, A], namespace: str | None = None
+    ) -> Callable[[Callable[[], A]], Callable[[], A]]: ...
+
+    @overload
+    def on(
+        self, message: Event[R, A], namespace: str | None = None
+    ) -> Callable[[Callable[[R], A]], Callable[[R], A]]: ...
+
+    @overload
+    def on(self, message: str, namespace: str | None = None) -> Callable[[F], F]: ...
+
+    def on(self, message: Event | str, namespace: str | None = None) -> Any:
         """Register a handler for a declared :class:`Event` (or any event name).
 
         The handler receives the request validated and converted to its declared
-        types; its return value is the ack.
+        types; its return value is the ack. A type checker checks the handler against
+        an ``Event[Request, Ack]``; at run time a handler whose annotations contradict
+        the declaration raises :class:`~sioschema.SioSchemaError`, naming both.
         """
         name, namespace = self._sioschema.handler_key(message, namespace)
-        return super().on(name, namespace)  # type: ignore[no-any-return]
+        register = super().on(name, namespace)
+
+        def checked(handler: Any) -> Any:
+            check_handler(message, handler, skip=0)
+            return register(handler)
+
+        return checked
 
     @overload
     def emit(self, event: Emit[P, Any], data: P, **kwargs: Any) -> None: ...

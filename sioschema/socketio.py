@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Protocol, TypeVar, overload
 
 import socketio
 from socketio import packet
@@ -33,7 +33,8 @@ from ._core import (
     Reply,
 )
 from ._docs import DocsPages, Page
-from ._registry import A, Emit, Event, EventRegistry, P
+from ._handlers import check_handler as _check_handler
+from ._registry import A, Emit, Event, EventRegistry, P, R, Several
 from ._wire import Limits
 from .errors import PayloadError
 
@@ -43,6 +44,44 @@ _seams.check("socketio")  # the python-socketio names the adapters rely on, see 
 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
+
+
+class _RegisterOne(Protocol[R, A]):
+    """``AsyncServer.on(Event[R, A])``: takes ``(sid, R) -> A``, as a coroutine
+    function or a plain one, and returns it."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[[str, R], Coroutine[Any, Any, A]]
+    ) -> Callable[[str, R], Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[[str, R], A]) -> Callable[[str, R], A]: ...
+
+
+class _RegisterNone(Protocol[A]):
+    """``AsyncServer.on(Event[None, A])``: takes ``(sid) -> A``."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[[str], Coroutine[Any, Any, A]]
+    ) -> Callable[[str], Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[[str], A]) -> Callable[[str], A]: ...
+
+
+class _RegisterMany(Protocol[A]):
+    """``AsyncServer.on(Event[Several, A])``: takes ``(sid, *args) -> A``."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[..., Coroutine[Any, Any, A]]
+    ) -> Callable[..., Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[..., A]) -> Callable[..., A]: ...
+
 
 logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
@@ -177,24 +216,18 @@ class _ServerMixin:
             eio_sid, pkt.packet_type, pkt.namespace, pkt.id, pkt.data, pkt.attachment_count
         )
 
-    @overload
-    def on(
-        self, event: Event | str, handler: None = None, namespace: str | None = None
-    ) -> Callable[[F], F]: ...
-
-    @overload
-    def on(self, event: Event | str, handler: F, namespace: str | None = None) -> None: ...
-
-    def on(
-        self, event: Event | str, handler: F | None = None, namespace: str | None = None
-    ) -> Callable[[F], F] | None:
-        """Register a handler for a declared :class:`Event` (or any event name).
-
-        The handler receives ``(sid, *args)`` with the request already validated and
-        converted to its declared types; its return value is the ack.
-        """
+    def _sioschema_on(self, event: Event | str, handler: Any, namespace: str | None) -> Any:
         name, namespace = self._sioschema.handler_key(event, namespace)
-        return super().on(name, handler, namespace)  # type: ignore[misc, no-any-return]
+        if handler is None:
+
+            def register(handler: Any) -> Any:
+                _check_handler(event, handler, skip=1)
+                super(_ServerMixin, self).on(name, handler, namespace)  # type: ignore[misc]
+                return handler
+
+            return register
+        _check_handler(event, handler, skip=1)
+        return super().on(name, handler, namespace)  # type: ignore[misc]
 
     def _sioschema_checked_callback(
         self, declared: Emit[Any, Any] | Event | None, namespace: str, callback: Any
@@ -303,6 +336,41 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
         self._sioschema_bind(core, docs)
+
+    @overload
+    def on(
+        self, event: Event[Several, A], handler: None = None, namespace: str | None = None
+    ) -> Callable[[Callable[..., A]], Callable[..., A]]: ...
+
+    @overload
+    def on(
+        self, event: Event[None, A], handler: None = None, namespace: str | None = None
+    ) -> Callable[[Callable[[str], A]], Callable[[str], A]]: ...
+
+    @overload
+    def on(
+        self, event: Event[R, A], handler: None = None, namespace: str | None = None
+    ) -> Callable[[Callable[[str, R], A]], Callable[[str, R], A]]: ...
+
+    @overload
+    def on(
+        self, event: str, handler: None = None, namespace: str | None = None
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def on(self, event: Event | str, handler: F, namespace: str | None = None) -> None: ...
+
+    def on(self, event: Event | str, handler: Any = None, namespace: str | None = None) -> Any:
+        """Register a handler for a declared :class:`Event` (or any event name).
+
+        The handler receives ``(sid, *args)`` with the request already validated and
+        converted to its declared types; its return value is the ack. A type checker
+        checks the handler against an ``Event[Request, Ack]``; at run time a handler
+        whose annotations contradict the declaration (``-> None`` for a declared ack,
+        a request parameter of another class) raises
+        :class:`~sioschema.SioSchemaError`, naming both.
+        """
+        return self._sioschema_on(event, handler, namespace)
 
     @overload
     def emit(
@@ -520,6 +588,42 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
         self._sioschema_bind(core, docs)
+
+    @overload
+    def on(
+        self, event: Event[Several, A], handler: None = None, namespace: str | None = None
+    ) -> _RegisterMany[A]: ...
+
+    @overload
+    def on(
+        self, event: Event[None, A], handler: None = None, namespace: str | None = None
+    ) -> _RegisterNone[A]: ...
+
+    @overload
+    def on(
+        self, event: Event[R, A], handler: None = None, namespace: str | None = None
+    ) -> _RegisterOne[R, A]: ...
+
+    @overload
+    def on(
+        self, event: str, handler: None = None, namespace: str | None = None
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def on(self, event: Event | str, handler: F, namespace: str | None = None) -> None: ...
+
+    def on(self, event: Event | str, handler: Any = None, namespace: str | None = None) -> Any:
+        """Register a handler for a declared :class:`Event` (or any event name).
+
+        The handler receives ``(sid, *args)`` with the request already validated and
+        converted to its declared types; its return value is the ack. A type checker
+        checks the handler (a coroutine function or a plain one) against an
+        ``Event[Request, Ack]``; at run time a handler whose annotations contradict the
+        declaration (``-> None`` for a declared ack, a request parameter of another
+        class) raises
+        :class:`~sioschema.SioSchemaError`, naming both.
+        """
+        return self._sioschema_on(event, handler, namespace)
 
     @overload
     async def emit(
