@@ -29,7 +29,7 @@ from ._registry import Emit, Event
 from ._wire import Limits, has_long_int, maybe_too_deep
 from .inspect import RegistryInfo
 
-__all__ = ["CodecPacket", "PacketCodec", "Typed"]
+__all__ = ["CodecPacket", "PacketCodec", "Typed", "codec_packet"]
 
 _astuple = msgspec.structs.astuple
 
@@ -190,3 +190,9 @@ class CodecPacket(packet.Packet):  # type: ignore[misc]
     @classmethod
     def data_is_binary(cls, data: Any) -> bool:
         return _has_binary(data)
+
+
+def codec_packet() -> type[CodecPacket]:
+    """A Packet class of one server's (or client's) own: python-socketio sets ``json=``
+    on the class it is given, so every server gets a fresh subclass."""
+    return type("CodecPacket", (CodecPacket,), {})

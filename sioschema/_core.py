@@ -55,10 +55,11 @@ from ._wire import (
     is_finite,
     parse_header,
 )
-from .errors import PayloadError, SioSchemaError
+from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError
 from .inspect import RegistryInfo, by_namespace, check_error_event
 
 __all__ = [
+    "AckFailed",
     "Acked",
     "Action",
     "Close",
@@ -162,6 +163,15 @@ class Close(msgspec.Struct, gc=False):
 
 
 Action = Deliver | Acked | Connect | Disconnect | ConnectError | Reply | Refuse | Close
+
+
+class AckFailed:
+    """What a ``call()``'s callback receives for an ack that failed its check."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: PayloadError) -> None:
+        self.error = error
 
 
 class Sessions(Protocol):
@@ -320,13 +330,23 @@ class Core:
             raise SioSchemaError(msg)
         return own
 
-    def handler_key(self, event: Event | str, namespace: str | None) -> tuple[str, str | None]:
-        """``on(event)``: the event name and namespace to register a handler under."""
-        if isinstance(event, Event):
+    def handler_key(
+        self, event: Event | Emit[Any, Any] | str, namespace: str | None
+    ) -> tuple[str, str | None]:
+        """``on(event)``: the event name and namespace to register a handler under.
+
+        A server's handlers take :class:`Event` declarations, a client's :class:`Emit`
+        ones; the other kind raises :class:`~sioschema.SioSchemaError`."""
+        takes, other = (Event, Emit) if self.side == "server" else (Emit, Event)
+        if isinstance(event, takes):
             return event.name, self._bound(event, namespace)
-        if isinstance(event, Emit):
-            msg = f"{event!r} is a server -> client event; handlers take client events"
+        if isinstance(event, other):
+            if self.side == "server":
+                msg = f"{event!r} is a server -> client event; handlers take client events"
+            else:
+                msg = f"{event!r} is a client -> server event; handlers take server emits"
             raise SioSchemaError(msg)
+        assert isinstance(event, str)
         return event, namespace
 
     def accepted_namespaces(self, given: Any) -> Any:
@@ -739,28 +759,74 @@ class Core:
 
     def checked_callback(
         self,
-        declared: Emit[Any, Any] | Event,
+        declared: Emit[Any, Any] | Event | None,
         namespace: str,
-        callback: Callable[..., Any],
-    ) -> Callable[..., Any]:
-        """Wrap an emit's callback so it receives the peer's ack typed and checked; an
-        ack that breaks the declared type is logged and dropped."""
-        codec = declared.ack_codec
-        if codec is None:
-            return callback
-        name = declared.name
+        callback: Callable[..., Any] | None,
+        *,
+        for_call: bool = False,
+    ) -> Callable[..., Any] | None:
+        """Wrap an emit's callback so it receives the peer's ack typed and checked.
+
+        An ack that breaks the declared type (or, on a client, the server's error ack)
+        is logged and dropped; with ``for_call=True`` (python-socketio's ``call()``
+        waits on the callback) it is handed over as one :class:`AckFailed` instead, for
+        :meth:`call_result` to raise."""
+        if callback is None:
+            return None
+        if self.side == "server" and (declared is None or declared.ack_codec is None):
+            return callback  # nothing to check (a client checks for the error ack)
+        name = declared.name if declared is not None else "an undeclared event"
 
         def checked(*args: Any) -> Any:
             try:
-                typed = codec.decode(args, name, namespace)
-            except PayloadError as exc:
-                self.logger.warning(
-                    "dropped an invalid ack for %r: %s at %s", name, exc.code, exc.path
-                )
+                typed = self.read_ack(declared, namespace, args)
+            except PayloadError as error:
+                if for_call:
+                    return callback(AckFailed(error))
+                if isinstance(error, RequestRejected):
+                    self.logger.warning("%r was rejected: %s", name, error.code)
+                else:
+                    self.logger.warning(
+                        "dropped an invalid ack for %r: %s at %s", name, error.code, error.path
+                    )
                 return None
             return callback(*typed)
 
         return checked
+
+    @staticmethod
+    def call_result(result: Any) -> Any:
+        """python-socketio's ``call()`` result through a ``for_call`` callback: the ack,
+        or the :class:`AckFailed` error raised."""
+        if isinstance(result, AckFailed):
+            raise result.error
+        return result
+
+    def read_ack(
+        self, declared: Emit[Any, Any] | Event | None, namespace: str, args: tuple[Any, ...]
+    ) -> tuple[Any, ...]:
+        """The peer's ack to one of our emits, checked against the declared ack.
+
+        Raises :class:`~sioschema.RequestRejected` when it is the error ack (a client
+        reading a server's answer), :class:`~sioschema.PayloadError` with code
+        ``invalid_ack`` when it breaks the declared type."""
+        codec = declared.ack_codec if declared is not None else None
+        if len(args) == 1 and self.side == "client":
+            rejected = RequestRejected.from_reply(args[0], namespace)
+            if rejected is not None:
+                raise rejected
+        if codec is None or declared is None:
+            return args
+        try:
+            return codec.decode(args, declared.name, namespace)
+        except PayloadError as error:
+            if error.code == "invalid_ack":
+                raise
+            code: ErrorCode = "invalid_ack"
+            invalid = PayloadError(
+                code, error.event, error.detail, path=error.path, namespace=namespace, kind="ack"
+            )
+            raise invalid from None
 
     def decode_call_ack(
         self, declared: Emit[Any, Any] | Event | None, namespace: str, args: Any

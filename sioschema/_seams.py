@@ -73,9 +73,34 @@ _SERVER_METHODS = (
     ),
 )
 
+_CLIENT_METHODS = (
+    # overridden (sioschema.client)
+    (
+        "_handle_eio_message",
+        ("self", "data"),
+        "hand every frame from the server to the protocol core",
+    ),
+    ("_handle_eio_disconnect", ("self", "reason"), "forget the state of a closed connection"),
+    # called
+    ("_trigger_event", ("self", "event", "namespace"), "run the handler of a delivered emit"),
+    ("_handle_connect", ("self", "namespace", "data"), "pass on a screened CONNECT"),
+    ("_handle_disconnect", ("self", "namespace"), "pass on a screened DISCONNECT"),
+    ("_handle_error", ("self", "namespace", "data"), "pass on a screened CONNECT_ERROR"),
+    ("_handle_ack", ("self", "namespace", "id", "data"), "pass on a screened ACK"),
+    ("_send_packet", ("self", "pkt"), "send acks to the server's calls"),
+)
+
 SEAMS: tuple[Seam, ...] = (
     *(Seam("socketio.Server", name, params, why) for name, params, why in _SERVER_METHODS),
     *(Seam("socketio.AsyncServer", name, params, why) for name, params, why in _SERVER_METHODS),
+    *(Seam("socketio.Client", name, params, why) for name, params, why in _CLIENT_METHODS),
+    *(Seam("socketio.AsyncClient", name, params, why) for name, params, why in _CLIENT_METHODS),
+    Seam(
+        "socketio.Client",
+        "callbacks",
+        None,
+        "check that an ack id is one the client waits for (callbacks[namespace][id])",
+    ),
     Seam(
         "socketio.Server",
         "reason",

@@ -23,12 +23,13 @@ import flask
 import flask_socketio
 
 from . import _seams
+from ._codec import codec_packet
 from ._core import ErrorHook
 from ._docs import DocsPages
 from ._handlers import check_handler
 from ._registry import A, Emit, Event, P, R, Several
 from ._wire import Limits
-from .socketio import Registries, _make_core, adopt, codec_packet
+from .socketio import Registries, _make_core, adopt
 
 __all__ = ["SocketIO"]
 

@@ -20,7 +20,7 @@ import socketio
 from socketio import packet
 
 from . import _seams
-from ._codec import CodecPacket
+from ._codec import CodecPacket, codec_packet
 from ._core import (
     Acked,
     Close,
@@ -87,22 +87,8 @@ logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
 
 # Set while ``call()`` runs: python-socketio's ``call`` emits through ``self.emit``, whose
-# callback wrapper then hands an invalid ack to ``call`` (to raise) instead of dropping it.
+# callback wrapper then hands a failed ack to ``call`` (to raise) instead of dropping it.
 _calling: contextvars.ContextVar[bool] = contextvars.ContextVar("sioschema_calling", default=False)
-
-
-class _InvalidAck:
-    """What ``call()``'s callback receives for an ack that breaks its declared type."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: PayloadError) -> None:
-        self.error = error
-
-
-def codec_packet() -> type[CodecPacket]:
-    """A Packet class of one server's own (python-socketio sets ``json=`` on the class)."""
-    return type("CodecPacket", (CodecPacket,), {})
 
 
 def _screened(packet_class: Any) -> bool:
@@ -229,28 +215,6 @@ class _ServerMixin:
         _check_handler(event, handler, skip=1)
         return super().on(name, handler, namespace)  # type: ignore[misc]
 
-    def _sioschema_checked_callback(
-        self, declared: Emit[Any, Any] | Event | None, namespace: str, callback: Any
-    ) -> Any:
-        """An emit's callback, wrapped to receive the client's ack checked."""
-        if callback is None or declared is None:
-            return callback
-        if not _calling.get():
-            return self._sioschema.checked_callback(declared, namespace, callback)
-        codec = declared.ack_codec
-        if codec is None:
-            return callback
-        name = declared.name
-
-        def answered(*args: Any) -> Any:  # call(): an invalid ack is raised by call()
-            try:
-                typed = codec.decode(args, name, namespace)
-            except PayloadError as error:
-                return callback(_InvalidAck(error))
-            return callback(*typed)
-
-        return answered
-
     def _sioschema_connect_failed(self, eio_sid: str, namespace: str, exc: Exception) -> Any:
         """A connect handler raised: refuse the connection (fail closed), log once.
 
@@ -287,13 +251,6 @@ class _ServerMixin:
 
     def _sioschema_refusal(self, action: Refuse) -> Any:
         return self.packet_class(packet.CONNECT_ERROR, data=action.data, namespace=action.namespace)
-
-
-def _called(result: Any) -> Any:
-    """python-socketio's ``call()`` result; an invalid declared ack is raised."""
-    if isinstance(result, _InvalidAck):
-        raise result.error
-    return result
 
 
 class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
@@ -423,7 +380,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             room=room,
             skip_sid=skip_sid,
             namespace=namespace,
-            callback=self._sioschema_checked_callback(declared, namespace, callback),
+            callback=self._sioschema.checked_callback(
+                declared, namespace, callback, for_call=_calling.get()
+            ),
             ignore_queue=ignore_queue,
         )
 
@@ -479,7 +438,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             )
         finally:
             _calling.reset(token)
-        return _called(result)
+        return self._sioschema.call_result(result)
 
     def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
         for action in self._sioschema_receive(eio_sid, data):
@@ -676,7 +635,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             room=room,
             skip_sid=skip_sid,
             namespace=namespace,
-            callback=self._sioschema_checked_callback(declared, namespace, callback),
+            callback=self._sioschema.checked_callback(
+                declared, namespace, callback, for_call=_calling.get()
+            ),
             ignore_queue=ignore_queue,
         )
 
@@ -732,7 +693,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             )
         finally:
             _calling.reset(token)
-        return _called(result)
+        return self._sioschema.call_result(result)
 
     async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
         for action in self._sioschema_receive(eio_sid, data):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import msgspec
 
 from sioschema import Emit, Event, EventRegistry
+from sioschema.client import Client
 from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server
 
@@ -56,3 +57,10 @@ def wrong_handlers(sio: Server, asio: AsyncServer, socketio: SocketIO) -> None:
 
     @socketio.on(Api.move)  # E: arg-type
     def flask_returns_none(m: Moved) -> None: ...
+
+
+def wrong_client(client: Client) -> None:
+    client.call(Api.move, Other(y=1))  # E: misc
+
+    @client.on(Api.moved)  # E: arg-type
+    def moved(m: Other) -> None: ...

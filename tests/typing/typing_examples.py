@@ -10,6 +10,7 @@ import msgspec
 from typing_extensions import assert_type, reveal_type
 
 from sioschema import Emit, Event, EventRegistry, PayloadError, Several
+from sioschema.client import AsyncClient, Client
 from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server
 
@@ -117,3 +118,27 @@ def errors(err: PayloadError) -> None:
         ],
     )
     assert_type(err.path, str | None)
+
+
+def sync_client(client: Client) -> None:
+    @client.on(Api.moved)
+    def moved(m: Moved) -> None: ...
+
+    @client.on(Api.asked)
+    def asked(m: Move) -> int:
+        return m.x
+
+    assert_type(client.call(Api.move, Move(x=1)), Moved)
+    assert_type(client.call(Api.ping), None)
+    assert_type(client.call(Api.pair, (1, "a")), int)
+    assert_type(client.call("free-form", 1), Any)
+    client.emit(Api.move, Move(x=1), callback=lambda moved: None)
+
+
+async def async_client(client: AsyncClient) -> None:
+    @client.on(Api.moved)
+    async def moved(m: Moved) -> None: ...
+
+    # R: def (tests.typing.typing_examples.Moved) -> typing.Coroutine[Any, Any, Any]
+    reveal_type(moved)
+    assert_type(await client.call(Api.move, Move(x=1)), Moved)

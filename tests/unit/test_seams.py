@@ -17,10 +17,17 @@ from socketio import packet
 from sioschema import _seams
 
 PACKAGE = Path(_seams.__file__).parent
-ADAPTERS = [PACKAGE / "socketio.py", PACKAGE / "flask.py", PACKAGE / "_codec.py"]
+ADAPTERS = [
+    PACKAGE / "socketio.py",
+    PACKAGE / "flask.py",
+    PACKAGE / "_codec.py",
+    PACKAGE / "client.py",
+]
 UPSTREAM = [
     socketio.Server,
     socketio.AsyncServer,
+    socketio.Client,
+    socketio.AsyncClient,
     socketio.WSGIApp,
     socketio.ASGIApp,
     packet.Packet,
