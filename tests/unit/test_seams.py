@@ -12,12 +12,17 @@ from typing import Any
 import flask_socketio
 import pytest
 import socketio
-from socketio import packet
+from socketio import async_pubsub_manager, packet
 
 from sioschema import _seams
 
 PACKAGE = Path(_seams.__file__).parent
-ADAPTERS = [PACKAGE / "socketio.py", PACKAGE / "flask.py", PACKAGE / "_codec.py"]
+ADAPTERS = [
+    PACKAGE / "socketio.py",
+    PACKAGE / "flask.py",
+    PACKAGE / "_codec.py",
+    PACKAGE / "emitter.py",
+]
 UPSTREAM = [
     socketio.Server,
     socketio.AsyncServer,
@@ -26,6 +31,8 @@ UPSTREAM = [
     packet.Packet,
     socketio.Manager,
     socketio.AsyncManager,
+    socketio.PubSubManager,
+    async_pubsub_manager.AsyncPubSubManager,
     flask_socketio.SocketIO,
 ]
 
