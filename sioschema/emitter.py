@@ -33,7 +33,7 @@ from socketio.async_pubsub_manager import AsyncPubSubManager
 from . import _seams
 from ._codec import CodecPacket
 from ._dispatch import Dispatcher
-from ._registry import Emit, EventRegistry, P
+from ._registry import Emit, Event, EventRegistry, P
 from .errors import SioSchemaError
 
 __all__ = ["DEFAULT_CHANNEL", "AsyncEmitter", "Emitter", "PublishError"]
@@ -99,7 +99,7 @@ def _manager_class(url: str, asynchronous: bool) -> Any:
 
 def _bind_manager(
     owner: str,
-    base: type,
+    base: type[Any],
     url: str | None,
     channel: str,
     manager: Any,
@@ -160,7 +160,7 @@ class _EmitterBase:
     def _outgoing(
         self, event: Emit[Any, Any] | str, data: Any, namespace: str | None
     ) -> tuple[str, Any, str]:
-        if not isinstance(event, (Emit, str)):
+        if not isinstance(event, (Emit, Event, str)):
             msg = f"an emitter emits an Emit declaration or an event name, not {event!r}"
             raise SioSchemaError(msg)
         name, data, namespace, _ = self._core.outgoing(event, data, namespace)

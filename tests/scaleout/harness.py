@@ -83,11 +83,18 @@ class Node:
 @contextlib.contextmanager
 def server(role: str, queue: str) -> Iterator[str]:
     """A server process (``asgi`` or ``flask``) on the queue; yields its URL."""
+    with server_node(role, queue) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def server_node(role: str, queue: str) -> Iterator[tuple[str, Node]]:
+    """A server process on the queue; yields its URL and the process (for its log)."""
     node = Node(role, queue)
     try:
         line = node.readline(STARTUP)
         assert line.startswith("port "), line + node.log()
-        yield f"http://127.0.0.1:{line.split()[1]}"
+        yield f"http://127.0.0.1:{line.split()[1]}", node
     finally:
         node.close()
         assert node.process.returncode == 0, f"{role} exited with {node.process.returncode}"
@@ -173,9 +180,8 @@ class Subscriber:
 
     def notes(self) -> list[Any]:
         """The first argument of every published ``note`` emit, as it went out."""
-        return [
-            m["data"][0] for m in list(self.messages) if m["method"] == "emit" and m["event"] == "note"
-        ]
+        messages = list(self.messages)
+        return [m["data"][0] for m in messages if m["method"] == "emit" and m["event"] == "note"]
 
     def close(self) -> None:
         self._thread.stop()

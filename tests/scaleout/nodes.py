@@ -10,8 +10,9 @@
 Servers print ``port <n>`` once they accept connections on 127.0.0.1 and run until
 their stdin ends. Emitters read one JSON command per line on stdin and answer each with
 one JSON line: ``{"op": "emit", "event": ..., "data": ..., "to": ...}`` emits once,
-``{"op": "batch", "k": K, "room": R, "sids": [...]}`` emits K notes to the room and K to
-each sid. Every channel is left at its default: the processes must meet by themselves.
+``{"op": "batch", "k": K, "room": R, "sids": [...], "base": B}`` emits K notes to the room
+(``seq`` B + i) and K to each sid (``seq`` B + n * 100000 + i for the n-th sid, from 1).
+Every channel is left at its default: the processes must meet by themselves.
 """
 
 from __future__ import annotations
@@ -99,10 +100,12 @@ def run_command(command: dict[str, Any], emit: Any) -> dict[str, Any]:
 
     if command["op"] == "batch":
         results = []
+        base = command.get("base", 0)
         for i in range(command["k"]):
-            results.append(attempt(Lobby.note, Note(seq=i, text="room"), room=command["room"]))
+            note = Note(seq=base + i, text="room")
+            results.append(attempt(Lobby.note, note, room=command["room"]))
             for n, sid in enumerate(command["sids"]):
-                seq = (n + 1) * 100_000 + i
+                seq = base + (n + 1) * 100_000 + i
                 results.append(attempt(Lobby.note, Note(seq=seq, text="direct"), to=sid))
         return {"results": results}
     event = getattr(Lobby, command["event"]) if command.get("declared") else command["event"]

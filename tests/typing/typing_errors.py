@@ -8,6 +8,7 @@ from __future__ import annotations
 import msgspec
 
 from sioschema import Emit, EventRegistry
+from sioschema.emitter import AsyncEmitter, Emitter
 from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server
 
@@ -29,3 +30,8 @@ def wrong_payloads(sio: Server, asio: AsyncServer, socketio: SocketIO) -> None:
     sio.emit(Api.moved, 3)  # E: misc
     socketio.emit(Api.moved, Other(y=1))  # E: misc
     _ = asio.emit(Api.moved, "x")  # E: misc
+
+
+def wrong_emitter_calls(emitter: Emitter, aemitter: AsyncEmitter) -> None:
+    emitter.emit(Api.moved, Other(y=1))  # E: misc
+    _ = aemitter.emit(Api.moved, 3)  # E: misc

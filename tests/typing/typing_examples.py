@@ -10,6 +10,7 @@ import msgspec
 from typing_extensions import assert_type, reveal_type
 
 from sioschema import Emit, Event, EventRegistry, PayloadError
+from sioschema.emitter import AsyncEmitter, Emitter
 from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server
 
@@ -82,3 +83,12 @@ def errors(err: PayloadError) -> None:
         ],
     )
     assert_type(err.path, str | None)
+
+
+async def emitters(emitter: Emitter, aemitter: AsyncEmitter) -> None:
+    # R: int | None
+    reveal_type(emitter.emit(Api.moved, Moved(x=1), to="sid"))
+    emitter.emit(Api.moved, Moved(x=1), room=["a", "b"], skip_sid="sid", namespace="/")
+    emitter.emit("free-form", {"any": 1})
+    # R: int | None
+    reveal_type(await aemitter.emit(Api.moved, Moved(x=1), to="room"))
