@@ -10,6 +10,8 @@ handler: emitter -> Redis -> server process -> websocket -> client.
 - **latency**: one emit at a time, the next once the client has it; median and p99.
 - **throughput**: a burst of emits back to back; emits/s from the first ``emit()`` to
   the last arrival, and how fast ``emit()`` alone returns (the publishing side).
+- **cost**: microseconds per ``emit()`` when the manager writes the message and sends it
+  nowhere (no network): what validation adds, or saves, in the emitting process.
 
 Contenders are interleaved round by round, in alternating order; medians of the rounds
 and the ratio to stock in the same run. Before timing, the validated emitter must refuse
@@ -40,6 +42,7 @@ import socketio
 
 from benchmarks import _common
 from sioschema import Emit, EventRegistry, PayloadError
+from sioschema._codec import CodecPacket
 from sioschema.emitter import Emitter
 
 HOST = "127.0.0.1"
@@ -71,7 +74,8 @@ def _wait_port(port: int, timeout: float) -> None:
         with contextlib.suppress(OSError), socket.create_connection((HOST, port), 0.5):
             return
         time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {HOST}:{port}")
+    msg = f"nothing listens on {HOST}:{port}"
+    raise RuntimeError(msg)
 
 
 @contextlib.contextmanager
@@ -122,7 +126,8 @@ class Receiver:
 
     def wait(self, timeout: float = 30) -> None:
         if not self.got.wait(timeout):
-            raise RuntimeError("a note did not arrive")
+            msg = "a note did not arrive"
+            raise RuntimeError(msg)
 
 
 def _emitters(url: str) -> dict[str, Callable[[int], Any]]:
@@ -141,6 +146,47 @@ def _emitters(url: str) -> dict[str, Callable[[int], Any]]:
     return {"stock": stock_emit, "sioschema": sioschema_emit}
 
 
+class _Discard(socketio.PubSubManager):  # type: ignore[misc]
+    """python-socketio's pub/sub manager that writes each message and sends it nowhere:
+    the cost of ``emit()`` without the network."""
+
+    name = "discard"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(write_only=True, **kwargs)
+
+    def _publish(self, data: Any) -> int:
+        self.json.dumps(data)
+        return 0
+
+
+def emit_cost(count: int) -> dict[str, float]:
+    """Microseconds per ``emit()`` with no I/O: stock writes with stdlib ``json``, the
+    sioschema emitter validates and writes with msgspec (as it does on Redis)."""
+    stock = _Discard()
+    checked = Emitter(Bench, manager=_Discard(json=CodecPacket.json))
+    out = {}
+    for name, emit in (
+        (
+            "stock",
+            lambda i: stock.emit(
+                "note", {"seq": i, "text": "move", "player": "X", "x": 1, "y": 2}, room="lobby"
+            ),
+        ),
+        (
+            "sioschema",
+            lambda i: checked.emit(
+                Bench.note, Note(seq=i, text="move", player="X", x=1, y=2), room="lobby"
+            ),
+        ),
+    ):
+        start = time.perf_counter()
+        for i in range(count):
+            emit(i)
+        out[name] = (time.perf_counter() - start) / count * 1e6
+    return out
+
+
 def _prove(url: str) -> None:
     """The validated emitter refuses a bad payload; stock publishes it."""
     checked = Emitter(Bench, url)
@@ -149,7 +195,8 @@ def _prove(url: str) -> None:
     except PayloadError:
         pass
     else:  # pragma: no cover
-        raise RuntimeError("the sioschema emitter published an invalid note")
+        msg = "the sioschema emitter published an invalid note"
+        raise RuntimeError(msg)
     checked.close()
 
 
@@ -175,14 +222,16 @@ def burst(emit: Callable[[int], Any], receiver: Receiver, seqs: range) -> tuple[
     done = max(receiver.arrived[s] for s in seqs)
     missing = [s for s in seqs if s not in receiver.arrived]
     if missing:
-        raise RuntimeError(f"{len(missing)} notes lost")
+        msg = f"{len(missing)} notes lost"
+        raise RuntimeError(msg)
     return len(seqs) / (done - start), len(seqs) / (published - start)
 
 
 def run(latency_count: int, burst_count: int, rounds: int) -> dict[str, Any]:
     program = shutil.which("redis-server")
     if program is None:
-        raise SystemExit("redis-server is missing (Debian package redis-server)")
+        msg = "redis-server is missing (Debian package redis-server)"
+        raise SystemExit(msg)
     with tempfile.TemporaryDirectory() as folder:
         redis_port = _free_port()
         url = f"redis://{HOST}:{redis_port}/0"
@@ -200,7 +249,8 @@ def run(latency_count: int, burst_count: int, rounds: int) -> dict[str, Any]:
                     while not receiver.got.is_set():  # the server subscribes on connect
                         emitters["stock"](0)
                         if time.monotonic() > deadline:
-                            raise RuntimeError("the server never subscribed")
+                            msg = "the server never subscribed"
+                            raise RuntimeError(msg)
                         time.sleep(0.05)
                     results: dict[str, dict[str, list[Any]]] = {
                         name: {"latency": [], "e2e": [], "publish": []} for name in CONTENDERS
@@ -227,6 +277,7 @@ def run(latency_count: int, burst_count: int, rounds: int) -> dict[str, Any]:
         "counts": {"latency": latency_count, "burst": burst_count, "rounds": rounds},
         "results": {},
     }
+    costs = [emit_cost(burst_count) for _ in range(rounds)]
     for name in CONTENDERS:
         lat = sorted(results[name]["latency"])
         report["results"][name] = {
@@ -236,6 +287,7 @@ def run(latency_count: int, burst_count: int, rounds: int) -> dict[str, Any]:
             "publish_per_s": statistics.median(results[name]["publish"]),
             "e2e_rounds": results[name]["e2e"],
             "publish_rounds": results[name]["publish"],
+            "emit_cost_us": statistics.median(c[name] for c in costs),
         }
     return report
 
@@ -248,8 +300,8 @@ def table(report: dict[str, Any]) -> str:
     stock = report["results"]["stock"]
     rows = [
         "| emitter | latency median (µs) | latency p99 (µs) | end to end (emits/s) "
-        "| emit() alone (emits/s) |",
-        "| --- | --- | --- | --- | --- |",
+        "| emit() alone (emits/s) | emit() without I/O (µs) |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for name in CONTENDERS:
         r = report["results"][name]
@@ -259,7 +311,7 @@ def table(report: dict[str, Any]) -> str:
             f"| {r['latency_p99_us']:.0f} | {r['e2e_per_s']:.0f} "
             f"({r['e2e_per_s'] / stock['e2e_per_s']:.2f}x; {_spread(r['e2e_rounds'])}) "
             f"| {r['publish_per_s']:.0f} ({r['publish_per_s'] / stock['publish_per_s']:.2f}x; "
-            f"{_spread(r['publish_rounds'])}) |"
+            f"{_spread(r['publish_rounds'])}) | {r['emit_cost_us']:.1f} |"
         )
     counts = report["counts"]
     head = (
