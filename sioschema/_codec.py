@@ -29,7 +29,7 @@ from ._registry import Event
 from ._wire import Limits, has_long_int, maybe_too_deep
 from .inspect import RegistryInfo
 
-__all__ = ["CodecPacket", "PacketCodec", "Typed"]
+__all__ = ["CodecPacket", "PacketCodec", "Typed", "writes_raw"]
 
 _astuple = msgspec.structs.astuple
 
@@ -180,3 +180,21 @@ class CodecPacket(packet.Packet):  # type: ignore[misc]
     @classmethod
     def data_is_binary(cls, data: Any) -> bool:
         return _has_binary(data)
+
+
+def writes_raw(manager: Any) -> bool:
+    """Whether checked emits may reach this client manager as ``msgspec.Raw`` JSON.
+
+    python-socketio's in-process manager hands them to the packet class. A message-queue
+    manager writes them into its own message: with the packet class's ``json`` from
+    python-socketio 5.17 on (msgspec here), with stdlib ``json`` before (which cannot
+    write ``Raw``); the Kafka and ZeroMQ managers pickle them, for receivers that may
+    not read ``Raw``. Those get the validated data as plain Python values instead.
+    """
+    from socketio import async_pubsub_manager, pubsub_manager
+
+    queues = (pubsub_manager.PubSubManager, async_pubsub_manager.AsyncPubSubManager)
+    if not isinstance(manager, queues):
+        return True
+    pickling = type(manager).name in ("kafka", "zmq")
+    return getattr(manager, "json", None) is CodecPacket.json and not pickling

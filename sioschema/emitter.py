@@ -23,6 +23,7 @@ coroutine.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any, TypeAlias, overload
@@ -31,7 +32,7 @@ import socketio
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from . import _seams
-from ._codec import CodecPacket
+from ._codec import CodecPacket, writes_raw
 from ._dispatch import Dispatcher
 from ._registry import Emit, Event, EventRegistry, P
 from .errors import SioSchemaError
@@ -112,9 +113,15 @@ def _bind_manager(
             msg = f"{owner} needs a message queue URL or manager="
             raise TypeError(msg)
         cls = _manager_class(url, asynchronous)
-        if cls in (socketio.RedisManager, socketio.AsyncRedisManager, socketio.KombuManager):
+        writes_json = cls in (
+            socketio.RedisManager,
+            socketio.AsyncRedisManager,
+            socketio.KombuManager,
+        )
+        if writes_json and "json" in inspect.signature(cls).parameters:
             # python-socketio's JSON interface on msgspec: the validated emit is written
-            # as sioschema encoded it (these managers write messages with ``json``)
+            # as sioschema encoded it (these managers write messages with ``json``; they
+            # take ``json=`` from python-socketio 5.17 on, older ones use stdlib json)
             options.setdefault("json", CodecPacket.json)
         return cls(url, channel=channel, write_only=True, **options)
     if url is not None or options or channel != DEFAULT_CHANNEL:
@@ -140,7 +147,7 @@ class _EmitterBase:
     def __init__(self, registry: Registries, manager: Any) -> None:
         self._core = Dispatcher(registry)
         # msgspec-encoded JSON goes out as it is when the manager writes with msgspec
-        self._core.raw_out = manager.json is CodecPacket.json
+        self._core.raw_out = writes_raw(manager)
         self.manager = manager
         # Redis managers return what PUBLISH answered (the subscribers that got it) or
         # ``None`` when they gave up; other managers return nothing

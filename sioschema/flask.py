@@ -24,7 +24,7 @@ import flask
 import flask_socketio
 
 from . import _seams
-from ._codec import CodecPacket
+from ._codec import CodecPacket, writes_raw
 from ._dispatch import Dispatcher, ErrorHook
 from ._docs import DocsPages
 from ._registry import A, Emit, Event, P
@@ -96,7 +96,9 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         server = self.server
         server.__class__ = Server
         server._sioschema = self._sioschema
-        self._sioschema.raw_out = issubclass(server.packet_class, CodecPacket)
+        self._sioschema.raw_out = issubclass(server.packet_class, CodecPacket) and writes_raw(
+            server.manager  # scale-out: what a message-queue manager can write
+        )
         # Engine.IO holds the bound methods python-socketio registered at construction.
         server.eio.on("message", server._handle_eio_message)
         server.eio.on("disconnect", server._handle_eio_disconnect)

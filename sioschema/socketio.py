@@ -16,7 +16,7 @@ import socketio
 from socketio import exceptions, packet
 
 from . import _seams
-from ._codec import CodecPacket, Typed
+from ._codec import CodecPacket, Typed, writes_raw
 from ._dispatch import Dispatcher, ErrorHook, Pending
 from ._docs import DocsPages, Page
 from ._registry import A, Emit, Event, EventRegistry, P
@@ -427,7 +427,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         kwargs.setdefault("serializer", codec_packet())
         kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
+        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket) and writes_raw(
+            self.manager  # scale-out: what a message-queue manager can write
+        )
 
     @overload
     def emit(
@@ -668,7 +670,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         kwargs.setdefault("serializer", codec_packet())
         kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
+        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket) and writes_raw(
+            self.manager  # scale-out: what a message-queue manager can write
+        )
 
     @overload
     async def emit(

@@ -181,13 +181,22 @@ class Subscriber:
     def notes(self) -> list[Any]:
         """The first argument of every published ``note`` emit, as it went out."""
         messages = list(self.messages)
-        return [m["data"][0] for m in messages if m["method"] == "emit" and m["event"] == "note"]
+        return [
+            published_args(m)[0] for m in messages if m["method"] == "emit" and m["event"] == "note"
+        ]
 
     def close(self) -> None:
         self._thread.stop()
         self._thread.join(5)
         self._pubsub.close()
         self._redis.close()
+
+
+def published_args(message: dict[str, Any]) -> list[Any]:
+    """The arguments of a published emit: python-socketio 5.16 and later write them as a
+    list, older releases write one argument as it is (the notes are objects)."""
+    data = message["data"]
+    return data if isinstance(data, list) else [data]
 
 
 def valid_note(data: Any) -> bool:
