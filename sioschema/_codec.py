@@ -20,12 +20,12 @@ validator then walks them again. Here:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from socketio import packet
 
-from ._registry import Event
+from ._registry import Emit, Event
 from ._wire import Limits, has_long_int, maybe_too_deep
 from .inspect import RegistryInfo
 
@@ -51,7 +51,7 @@ class Typed(tuple):  # type: ignore[type-arg]
         return args
 
 
-_Entry = tuple[str, Event, "msgspec.json.Decoder[Any]", bool, bool]
+_Entry = tuple[str, "Event | Emit[Any, Any]", "msgspec.json.Decoder[Any]", bool, bool]
 
 
 class PacketCodec:
@@ -59,26 +59,36 @@ class PacketCodec:
 
     __slots__ = ("_limits", "_shallow", "_table")
 
-    def __init__(self, namespaces: Mapping[str, RegistryInfo], limits: Limits) -> None:
+    def __init__(
+        self,
+        namespaces: Mapping[str, RegistryInfo],
+        limits: Limits,
+        *,
+        side: Literal["server", "client"] = "server",
+    ) -> None:
+        """``side="server"`` decodes the registries' client events (``Event``),
+        ``"client"`` their server emits (``Emit``)."""
         self._limits = limits
         # Nesting deeper than the limit takes max_depth + 2 brackets and as many closing
         # ones: a shorter body cannot break it, and skips the bracket count.
         self._shallow = 2 * (limits.max_depth + 2)
         # per event: its decoder, and which limits its valid payloads could still break
-        self._table: dict[str, dict[str, _Entry]] = {
-            namespace: {
-                name: (
-                    name,
-                    event,
-                    event.request_codec.packet_decoder,
-                    event.request_codec.depth > limits.max_depth,
-                    event.request_codec.has_ints,
-                )
-                for name, event in found.events.items()
-                if event.request_codec.packet_decoder is not None
-            }
-            for namespace, found in namespaces.items()
-        }
+        self._table: dict[str, dict[str, _Entry]] = {}
+        for namespace, found in namespaces.items():
+            declared: Mapping[str, Event | Emit[Any, Any]]
+            declared = found.events if side == "server" else found.emits
+            table: dict[str, _Entry] = {}
+            for name, event in declared.items():
+                codec = event.request_codec if isinstance(event, Event) else event.payload_codec
+                if codec.packet_decoder is not None:
+                    table[name] = (
+                        name,
+                        event,
+                        codec.packet_decoder,
+                        codec.depth > limits.max_depth,
+                        codec.has_ints,
+                    )
+            self._table[namespace] = table
 
     def decode_frame(self, frame: str) -> tuple[str, int | None, Typed] | None:
         """A whole text frame of the common forms ``2["x",...]``, ``2<id>["x",...]`` and

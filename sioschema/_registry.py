@@ -462,7 +462,7 @@ class EventRegistry:
             _no_list(where, "payload", emit.payload)
             _no_list(where, "ack", emit.ack or ())
             emit.payload_codec = ArgsCodec(
-                emit.payload, strict=True, kind="emit", label=f"{where} payload"
+                emit.payload, strict=True, kind="emit", label=f"{where} payload", tag=emit.name
             )
             emit.examples = tuple(
                 emit.payload_codec.check_example(e, f"{where} payload") for e in emit._examples

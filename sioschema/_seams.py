@@ -36,11 +36,11 @@ class Seam(NamedTuple):
 
 
 _SERVER_METHODS = (
-    # overridden: every Engine.IO message goes through the screening first
+    # overridden: every Engine.IO message goes through the protocol core first
     (
         "_handle_eio_message",
         ("self", "eio_sid", "data"),
-        "screen every frame before python-socketio reads it",
+        "hand every frame to the protocol core and carry out its actions",
     ),
     (
         "_handle_eio_disconnect",
@@ -52,25 +52,19 @@ _SERVER_METHODS = (
         ("self", "eio_sid", "namespace", "data"),
         "refuse a connection whose connect handler raised",
     ),
-    (
-        "_handle_event",
-        ("self", "eio_sid", "namespace", "id", "data"),
-        "bound the events in flight per connection",
-    ),
-    (
-        "_handle_event_internal",
-        ("self", "server", "sid", "eio_sid", "data", "namespace", "id"),
-        "validate a request and its ack",
-    ),
-    ("_trigger_event", ("self", "event", "namespace"), "validate the connect auth"),
     # called
+    (
+        "_trigger_event",
+        ("self", "event", "namespace"),
+        "run the handler of a delivered event (function, catch-all or namespace class)",
+    ),
     (
         "_handle_disconnect",
         ("self", "eio_sid", "namespace", "reason"),
         "pass on a screened DISCONNECT",
     ),
     ("_handle_ack", ("self", "eio_sid", "namespace", "id", "data"), "pass on a screened ACK"),
-    ("_send_packet", ("self", "eio_sid", "pkt"), "send error acks and refusals"),
+    ("_send_packet", ("self", "eio_sid", "pkt"), "send acks, error replies and refusals"),
     ("_get_event_handler", ("self", "event", "namespace", "args"), "find the handler of an event"),
     (
         "_get_namespace_handler",

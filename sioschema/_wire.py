@@ -19,11 +19,19 @@ import msgspec
 from .errors import ErrorCode
 
 __all__ = [
+    "ACK",
+    "BINARY_ACK",
+    "BINARY_EVENT",
+    "CONNECT",
+    "CONNECT_ERROR",
+    "DISCONNECT",
+    "EVENT",
     "MAX_ECHOED_NAME",
     "RESERVED_EVENTS",
     "Header",
     "Limits",
     "WireError",
+    "check_decoded",
     "decode_json",
     "echoed",
     "event_name",
@@ -43,7 +51,13 @@ INT64_MAX: Final = 2**63 - 1
 _MAX_ID_DIGITS: Final = 15  # ack ids are counters; JavaScript numbers are exact to 2**53
 
 # packet types (socket.io protocol v5)
-CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range(7)
+CONNECT: Final = 0
+DISCONNECT: Final = 1
+EVENT: Final = 2
+ACK: Final = 3
+CONNECT_ERROR: Final = 4
+BINARY_EVENT: Final = 5
+BINARY_ACK: Final = 6
 
 
 class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -206,6 +220,13 @@ def decode_json(text: str, limits: Limits, *, big_ints: bool = False) -> Any:
     if maybe_too_deep(text, limits) or (not big_ints and has_long_int(text)):
         _check(value, limits.max_depth + 1, big_ints)
     return value
+
+
+def check_decoded(value: Any, limits: Limits, *, big_ints: bool = False) -> None:
+    """The checks of :func:`decode_json` on a packet's data decoded by another
+    serializer: nesting under ``limits.max_depth``, integers in int64 unless
+    ``big_ints``. Raises :class:`WireError` (``payload_too_deep``, ``invalid_number``)."""
+    _check(value, limits.max_depth + 1, big_ints)
 
 
 def _check(value: Any, max_depth: int, big_ints: bool) -> None:

@@ -33,7 +33,7 @@ from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from . import _seams
 from ._codec import CodecPacket, writes_raw
-from ._dispatch import Dispatcher
+from ._core import Core
 from ._registry import Emit, Event, EventRegistry, P
 from .errors import SioSchemaError
 
@@ -145,7 +145,7 @@ class _EmitterBase:
     """The python-socketio manager that publishes (``write_only=True``)."""
 
     def __init__(self, registry: Registries, manager: Any) -> None:
-        self._core = Dispatcher(registry)
+        self._core = Core(registry)
         # msgspec-encoded JSON goes out as it is when the manager writes with msgspec
         self._core.raw_out = writes_raw(manager)
         self.manager = manager

@@ -24,13 +24,12 @@ import flask
 import flask_socketio
 
 from . import _seams
-from ._codec import CodecPacket, writes_raw
-from ._dispatch import Dispatcher, ErrorHook
+from ._core import ErrorHook
 from ._docs import DocsPages
 from ._registry import A, Emit, Event, P
 from ._wire import Limits
 from .emitter import DEFAULT_CHANNEL
-from .socketio import Registries, Server, codec_packet
+from .socketio import Registries, _make_core, adopt, codec_packet
 
 __all__ = ["SocketIO"]
 
@@ -72,15 +71,9 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema = Dispatcher(
-            registry, error_event=error_event, on_payload_error=on_payload_error, limits=limits
+        self._sioschema, self._sioschema_docs = _make_core(
+            registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
-        self._sioschema_docs = None
-        if docs_url is not None:
-            registries = [found.registry for found in self._sioschema.namespaces.values()]
-            self._sioschema_docs = DocsPages(
-                registries, docs_url, error_event=error_event, viewer=docs_viewer
-            )
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
@@ -91,18 +84,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         _queue_channel(self.server_options, kwargs)  # scale-out: see docs/scaleout.md
         super().init_app(app, **kwargs)
         # Flask-SocketIO always builds a plain ``socketio.Server``, with no hook to pick
-        # the class. sioschema's Server only adds methods (its state is set by
-        # ``_sioschema_bind``), so the instance is switched to it in place.
-        server = self.server
-        server.__class__ = Server
-        server._sioschema = self._sioschema
-        self._sioschema.raw_out = issubclass(server.packet_class, CodecPacket) and writes_raw(
-            server.manager  # scale-out: what a message-queue manager can write
-        )
-        # Engine.IO holds the bound methods python-socketio registered at construction.
-        server.eio.on("message", server._handle_eio_message)
-        server.eio.on("disconnect", server._handle_eio_disconnect)
-        server._sioschema_docs = None  # served by Flask routes, below
+        # the class: it becomes sioschema's Server in place, bound to this core.
+        adopt(self.server, self._sioschema)
         docs = self._sioschema_docs
         if docs is not None:
             for path in docs.paths:

@@ -84,7 +84,7 @@ def test_a_reshaped_seam_fails_the_check_naming_it(monkeypatch: pytest.MonkeyPat
     release = f"python-socketio {_seams.version('python-socketio')}"
     assert lines[1:3] == [
         "  - `socketio.Server._send_packet(self, pkt)` is not `(self, eio_sid, pkt, ...)` "
-        f"({release}); sioschema uses it to send error acks and refusals",
+        f"({release}); sioschema uses it to send acks, error replies and refusals",
         "  - `socketio.AsyncServer._handle_ack` does not exist "
         f"({release}); sioschema uses it to pass on a screened ACK",
     ]
