@@ -29,7 +29,7 @@ from ._registry import Emit, Event
 from ._wire import Limits, has_long_int, maybe_too_deep
 from .inspect import RegistryInfo
 
-__all__ = ["CodecPacket", "PacketCodec", "Typed", "codec_packet"]
+__all__ = ["CodecPacket", "PacketCodec", "Typed", "codec_packet", "writes_raw"]
 
 _astuple = msgspec.structs.astuple
 
@@ -196,3 +196,21 @@ def codec_packet() -> type[CodecPacket]:
     """A Packet class of one server's (or client's) own: python-socketio sets ``json=``
     on the class it is given, so every server gets a fresh subclass."""
     return type("CodecPacket", (CodecPacket,), {})
+
+
+def writes_raw(manager: Any) -> bool:
+    """Whether checked emits may reach this client manager as ``msgspec.Raw`` JSON.
+
+    python-socketio's in-process manager hands them to the packet class. A message-queue
+    manager writes them into its own message: with the packet class's ``json`` from
+    python-socketio 5.17 on (msgspec here), with stdlib ``json`` before (which cannot
+    write ``Raw``); the Kafka and ZeroMQ managers pickle them, for receivers that may
+    not read ``Raw``. Those get the validated data as plain Python values instead.
+    """
+    from socketio import async_pubsub_manager, pubsub_manager
+
+    queues = (pubsub_manager.PubSubManager, async_pubsub_manager.AsyncPubSubManager)
+    if not isinstance(manager, queues):
+        return True
+    pickling = type(manager).name in ("kafka", "zmq")
+    return getattr(manager, "json", None) is CodecPacket.json and not pickling

@@ -171,6 +171,19 @@ SEAMS: tuple[Seam, ...] = (
         None,
         "find the server behind an ASGIApp (docs pages)",
     ),
+    # the write-only emitters (sioschema.emitter)
+    Seam(
+        "socketio.pubsub_manager.PubSubManager",
+        "_publish",
+        ("self", "data"),
+        "tell a published emit from one the message queue dropped (Emitter.emit)",
+    ),
+    Seam(
+        "socketio.async_pubsub_manager.AsyncPubSubManager",
+        "_publish",
+        ("self", "data"),
+        "tell a published emit from one the message queue dropped (AsyncEmitter.emit)",
+    ),
     Seam(
         "flask_socketio.SocketIO",
         "server_options",

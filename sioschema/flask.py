@@ -15,6 +15,7 @@ Handlers receive the validated, typed request (no ``sid``: Flask-SocketIO keeps 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar, overload
@@ -29,6 +30,7 @@ from ._docs import DocsPages
 from ._handlers import check_handler
 from ._registry import A, Emit, Event, P, R, Several
 from ._wire import Limits
+from .emitter import DEFAULT_CHANNEL
 from .socketio import Registries, _make_core, adopt
 
 __all__ = ["SocketIO"]
@@ -36,6 +38,7 @@ __all__ = ["SocketIO"]
 _seams.check("flask_socketio")  # the Flask-SocketIO names this adapter relies on
 
 F = TypeVar("F", bound=Callable[..., Any])
+logger = logging.getLogger("sioschema")
 
 
 class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
@@ -80,6 +83,7 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
             kwargs["serializer"] = codec_packet()
         given = kwargs.get("namespaces", self.server_options.get("namespaces"))
         kwargs["namespaces"] = self._sioschema.accepted_namespaces(given)
+        _queue_channel(self.server_options, kwargs)  # scale-out: see docs/scaleout.md
         super().init_app(app, **kwargs)
         # Flask-SocketIO always builds a plain ``socketio.Server``, with no hook to pick
         # the class: it becomes sioschema's Server in place, bound to this core.
@@ -162,6 +166,33 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         if isinstance(event, Emit) and "namespace" not in kwargs:
             kwargs["namespace"] = event.namespace
         return super().call(event, *args, **kwargs)
+
+
+def _queue_channel(options: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """``message_queue=`` without ``channel=``: python-socketio's channel, not
+    Flask-SocketIO's ``"flask-socketio"``, so Flask processes, python-socketio servers
+    and :mod:`sioschema.emitter` meet on one queue by default; said once at start-up,
+    for deployments that still run stock Flask-SocketIO processes."""
+    given = {**options, **kwargs}
+    if not given.get("message_queue") or "client_manager" in given or "channel" in given:
+        return
+    kwargs["channel"] = DEFAULT_CHANNEL
+    logger.warning(
+        "message_queue=%r uses channel %r, the default of python-socketio and sioschema "
+        "(Flask-SocketIO's own is 'flask-socketio'); pass channel= to choose one and "
+        "silence this warning",
+        _redacted(given["message_queue"]),
+        DEFAULT_CHANNEL,
+    )
+
+
+def _redacted(url: str) -> str:
+    """A queue URL without its password, for a log line."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
 
 
 def _docs_view(docs: DocsPages, path: str) -> flask.Response:

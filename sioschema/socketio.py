@@ -20,7 +20,7 @@ import socketio
 from socketio import packet
 
 from . import _seams
-from ._codec import CodecPacket, codec_packet
+from ._codec import CodecPacket, codec_packet, writes_raw
 from ._core import (
     Acked,
     Close,
@@ -172,10 +172,12 @@ class _ServerMixin:
         self._sioschema = core
         self._sioschema_docs = docs
         self._sioschema_screened = _screened(self.packet_class)
+        # scale-out: pre-encoded JSON only where a message-queue manager can write it
+        queue_ok = writes_raw(self.manager)  # type: ignore[attr-defined]
         core.attach(
             _Sessions(self),
             self.packet_class.reconstruct_binary,
-            raw_out=issubclass(self.packet_class, CodecPacket),
+            raw_out=issubclass(self.packet_class, CodecPacket) and queue_ok,
         )
 
     @property

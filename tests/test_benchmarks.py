@@ -154,3 +154,12 @@ def test_instructions() -> None:
     per = result["results"]["packet"]["small"]
     assert per["instructions"]["sioschema codec | in"] > 1000
     assert per["ratios"]["sioschema / stock in"] > 0
+
+
+def test_scaleout() -> None:
+    """Both emitters through a real redis-server and a server process; the sioschema
+    emitter first proves it refuses an invalid note."""
+    result = run("scaleout", timeout=120)
+    for name in ("stock", "sioschema"):
+        figures = result["results"][name]
+        assert figures["latency_median_us"] > 0 and figures["e2e_per_s"] > 0

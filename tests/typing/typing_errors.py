@@ -11,6 +11,7 @@ import msgspec
 
 from sioschema import Emit, Event, EventRegistry
 from sioschema.client import Client
+from sioschema.emitter import AsyncEmitter, Emitter
 from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server
 
@@ -64,3 +65,8 @@ def wrong_client(client: Client) -> None:
 
     @client.on(Api.moved)  # E: arg-type
     def moved(m: Other) -> None: ...
+
+
+def wrong_emitter_calls(emitter: Emitter, aemitter: AsyncEmitter) -> None:
+    emitter.emit(Api.moved, Other(y=1))  # E: misc
+    _ = aemitter.emit(Api.moved, 3)  # E: misc

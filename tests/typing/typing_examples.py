@@ -11,6 +11,7 @@ from typing_extensions import assert_type, reveal_type
 
 from sioschema import Emit, Event, EventRegistry, PayloadError, Several
 from sioschema.client import AsyncClient, Client
+from sioschema.emitter import AsyncEmitter, Emitter
 from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server
 
@@ -142,3 +143,12 @@ async def async_client(client: AsyncClient) -> None:
     # R: def (tests.typing.typing_examples.Moved) -> typing.Coroutine[Any, Any, Any]
     reveal_type(moved)
     assert_type(await client.call(Api.move, Move(x=1)), Moved)
+
+
+async def emitters(emitter: Emitter, aemitter: AsyncEmitter) -> None:
+    # R: int | None
+    reveal_type(emitter.emit(Api.moved, Moved(x=1), to="sid"))
+    emitter.emit(Api.moved, Moved(x=1), room=["a", "b"], skip_sid="sid", namespace="/")
+    emitter.emit("free-form", {"any": 1})
+    # R: int | None
+    reveal_type(await aemitter.emit(Api.moved, Moved(x=1), to="room"))

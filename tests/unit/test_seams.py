@@ -12,7 +12,7 @@ from typing import Any
 import flask_socketio
 import pytest
 import socketio
-from socketio import packet
+from socketio import async_pubsub_manager, packet
 
 from sioschema import _seams
 
@@ -22,6 +22,7 @@ ADAPTERS = [
     PACKAGE / "flask.py",
     PACKAGE / "_codec.py",
     PACKAGE / "client.py",
+    PACKAGE / "emitter.py",
 ]
 UPSTREAM = [
     socketio.Server,
@@ -33,6 +34,8 @@ UPSTREAM = [
     packet.Packet,
     socketio.Manager,
     socketio.AsyncManager,
+    socketio.PubSubManager,
+    async_pubsub_manager.AsyncPubSubManager,
     flask_socketio.SocketIO,
 ]
 
