@@ -340,14 +340,7 @@ class _Contract:
             return self._array(schema)
         if kind == "object" or (kind is None and "properties" in schema):
             return self._object(schema)
-        simple = {
-            "string": "string",
-            "integer": "number",
-            "number": "number",
-            "boolean": "boolean",
-            "null": "null",
-        }
-        return simple.get(kind, "unknown"), _ATOM
+        return _PRIMITIVES.get(str(kind), "unknown"), _ATOM
 
     def _array(self, schema: Mapping[str, Any]) -> tuple[str, int]:
         items = schema.get("items", True)
@@ -378,6 +371,15 @@ class _Contract:
             return f"{{ [key in {keys}]?: {value} }}", _ATOM
         return f"{{ [key: string]: {value} }}", _ATOM
 
+
+_PRIMITIVES = {
+    "string": "string",
+    "integer": "number",
+    "number": "number",
+    "boolean": "boolean",
+    "null": "null",
+}
+"""JSON Schema's ``type`` in TypeScript: integers are ``number`` (see docs/clients.md)."""
 
 _PER_NAMESPACE = ("ServerToClientEvents", "ClientToServerEvents", "Auth", "Socket")
 
