@@ -108,17 +108,14 @@ def _parser() -> argparse.ArgumentParser:
             "The current directory is importable, as for `python -m`."
         ),
     )
-    ts.add_argument(
-        "targets", nargs="+", metavar="MODULE:REGISTRY", help="e.g. game.api:TicTacToe"
-    )
+    ts.add_argument("targets", nargs="+", metavar="MODULE:REGISTRY", help="e.g. game.api:TicTacToe")
     for sub in (doc, ts):
         sub.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
         sub.add_argument(
             "--error-event",
             default="error",
             help=(
-                "the server's error event name, if changed with error_event= "
-                "(default: %(default)s)"
+                "the server's error event name, if changed with error_event= (default: %(default)s)"
             ),
         )
     return parser
