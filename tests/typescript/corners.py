@@ -16,10 +16,10 @@ import datetime
 import decimal
 import enum
 import uuid
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal
 
 import msgspec
-from typing_extensions import NotRequired
+from typing_extensions import NotRequired, TypedDict
 
 from sioschema import Emit, Event, EventRegistry
 
@@ -75,14 +75,10 @@ class Square(msgspec.Struct, tag="square"):
     side: float
 
 
-class Options(TypedDict):
-    """A TypedDict with a key that is no identifier."""
-
-    verbose: bool
-    level: NotRequired[Level]
-
-
-Options.__annotations__["max-depth"] = NotRequired[int]
+Options = TypedDict(
+    "Options", {"verbose": bool, "level": NotRequired[Level], "max-depth": NotRequired[int]}
+)
+Options.__doc__ = "A TypedDict with a key that is no identifier."
 
 
 class Everything(msgspec.Struct, forbid_unknown_fields=True, rename={"kebab": "kebab-case"}):
