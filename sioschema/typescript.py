@@ -48,26 +48,24 @@ if TYPE_CHECKING:
 
 __all__ = ["render"]
 
-ERROR_ACK = "ErrorAck"
-ERROR_BODY = "ErrorBody"
-ERROR_CODE = "ErrorCode"
-SOCKET = "Socket"
+_ERROR_ACK = "ErrorAck"
+_ERROR_BODY = "ErrorBody"
+_ERROR_CODE = "ErrorCode"
+_SOCKET = "Socket"
 _CODE_KEY = "#ErrorCode"
 """The key of the error-code union among the components (``#`` is never in a real key)."""
 
-# Names a type cannot take: JavaScript's reserved words, TypeScript's predefined types,
-# and the one name the contract imports.
+# Names a type cannot take (tsc refuses each as an interface name): JavaScript's reserved
+# words, TypeScript's predefined types and type operators; and the name the module imports.
 _RESERVED = frozenset(
     """
     break case catch class const continue debugger default delete do else enum export
     extends false finally for function if import in instanceof new null return super
     switch this throw true try typeof var void while with implements interface let
     package private protected public static yield await any unknown never number bigint
-    boolean string symbol object undefined type as asserts infer is keyof readonly
-    unique declare abstract module namespace global satisfies accessor out of get set
-    from async constructor require
+    boolean string symbol object undefined infer keyof readonly unique intrinsic
     """.split()
-) | {SOCKET}
+) | {_SOCKET}
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 
 # JSON Schema keywords that make the TypeScript type; every other keyword becomes a
@@ -132,9 +130,9 @@ class _Contract:
         # the error reply's three types and the entry points of each namespace keep
         # their plain names; a payload type named like one of them gives way
         self.names: dict[str, str] = {
-            error_ack: ERROR_ACK,
-            error_body: ERROR_BODY,
-            _CODE_KEY: ERROR_CODE,
+            error_ack: _ERROR_ACK,
+            error_body: _ERROR_BODY,
+            _CODE_KEY: _ERROR_CODE,
         }
         self.error_keys = list(self.names)
         taken = set(_RESERVED) | set(self.names.values())
@@ -255,7 +253,7 @@ class _Contract:
         handler_ack = op.replies[0]
         params = self._params("req", op.message)
         acks = self._args(handler_ack)
-        error = ERROR_ACK
+        error = _ERROR_ACK
         if not acks:
             callback = f"(res?: {error}) => void"
         elif len(acks) == 1:
@@ -275,7 +273,7 @@ class _Contract:
 
     def _server_event(self, op: _spec.Operation) -> list[str]:
         if op.message.kind == "error_event":
-            params = [f"err: {ERROR_ACK}"]
+            params = [f"err: {_ERROR_ACK}"]
         else:
             params = self._params("payload", op.message)
         if op.replies:
