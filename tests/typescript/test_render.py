@@ -480,3 +480,7 @@ def test_what_cannot_be_rendered(
     with pytest.raises(error) as caught:
         typescript.render(registries, **options)
     assert str(caught.value) == message
+
+
+def test_public_surface_is_pinned() -> None:
+    assert typescript.__all__ == ["render"]
