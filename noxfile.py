@@ -84,9 +84,9 @@ def _suite(session: nox.Session, *pip_args: str) -> None:
 def tests(session: nox.Session) -> None:
     """The whole suite on this Python and the newest releases allowed (upgraded if reused).
 
-    Unit tests, the adapters over real sockets, node's socket.io-client, the AsyncAPI
-    parser, the docs page in headless Chromium, and scale-out across processes on a real
-    redis-server and rabbitmq-server.
+    Unit tests, the adapters over real sockets, node's socket.io-client, tsc on the
+    TypeScript contract, the AsyncAPI parser, the docs page in headless Chromium, and
+    scale-out across processes on a real redis-server and rabbitmq-server.
     """
     _suite(session, "--upgrade", "--upgrade-strategy", "eager")
 
