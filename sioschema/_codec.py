@@ -3,13 +3,15 @@
 python-socketio decodes a packet's JSON with stdlib ``json`` into dicts and lists, and a
 validator then walks them again. Here:
 
-- **In**: for ``2<id>["<name>", ...]`` on a registry namespace, the event name is read
-  off the text, and that event's pre-built ``msgspec.json.Decoder`` turns the whole array
-  into its typed arguments at once (an ``array_like`` Struct tagged with the name, so the
-  name, the arity and every argument are checked in the same pass). Anything else (an
-  undeclared event, a binary packet, a name with escapes, a payload that could break a
-  limit, a payload that fails its type) returns ``None`` and takes the screening path,
-  whose answers are unchanged: a failing payload still gets its exact error ack.
+- **In**: for ``2<id>["<name>", ...]`` on a registry namespace, one msgspec decoder per
+  namespace reads the whole array as the union of its events' packets (each an
+  ``array_like`` Struct tagged with the event name), so the event, the arity and every
+  argument are found and checked in the same pass. What a typed pass cannot rule out
+  is checked after it, only for the events where it can happen (nesting, numbers the
+  screening would refuse or read differently). Anything else (an undeclared event, a
+  binary packet, a name with escapes, a payload that could break a limit, a payload
+  that fails its type) returns ``None`` and takes the screening path, whose answers
+  are unchanged: a failing payload still gets its exact error ack.
 - **Out**: :class:`CodecPacket`, given to python-socketio as the per-server
   ``serializer=``, writes packets with msgspec and looks for binary data with a tight
   loop instead of python-socketio's recursive ``reduce``; the servers tell it when data
@@ -19,14 +21,14 @@ validator then walks them again. Here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Union
 
 import msgspec
 from socketio import packet
 
 from ._registry import Event
-from ._wire import Limits, has_long_int, maybe_too_deep
+from ._wire import LONG_INT, NUMBER_CHARS, Limits, in_numbers, maybe_too_deep, number_text
 from .inspect import RegistryInfo
 
 __all__ = ["CodecPacket", "PacketCodec", "Typed"]
@@ -51,34 +53,58 @@ class Typed(tuple):  # type: ignore[type-arg]
         return args
 
 
-_Entry = tuple[str, Event, "msgspec.json.Decoder[Any]", bool, bool]
+_ID_DIGITS = "0123456789"
+_read_id = msgspec.json.Decoder(int).decode
+_MAX_HEAD = 16  # "2" and an ack id of at most 15 digits (the screening's limit)
+# a frame the one pass does not decide: invalid, or a str msgspec cannot read (a lone
+# surrogate), or nested past msgspec's own recursion limit
+_UNDECIDED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeEncodeError)
+
+# per declared event, found by the class its packet decodes to: its name, its
+# declaration, where the name's closing quote is when written plainly, whether its valid
+# payloads could still nest too deep, what to look for in the number text, and the
+# check of the decoded numbers that replaces that search (ArgsCodec.number_check)
+_Entry = tuple[str, Event, int, bool, tuple[str, ...], "Callable[[Any], bool] | None"]
+# per namespace: one decoder for all its events, and their entries
+_Namespace = tuple[Callable[[str], Any], dict[type, _Entry]]
 
 
 class PacketCodec:
-    """Decodes the EVENT packets of declared events straight into typed arguments."""
+    """Decodes the EVENT packets of declared events straight into typed arguments.
 
-    __slots__ = ("_limits", "_shallow", "_table")
+    Per namespace, one msgspec decoder reads the union of every declared event's packet
+    (an ``array_like`` Struct tagged with the event name): msgspec finds the event by
+    its name and validates its arguments in the same pass, with no name lookup in
+    Python.
+    """
+
+    __slots__ = ("_limits", "_namespaces", "_root", "_shallow")
 
     def __init__(self, namespaces: Mapping[str, RegistryInfo], limits: Limits) -> None:
         self._limits = limits
         # Nesting deeper than the limit takes max_depth + 2 brackets and as many closing
         # ones: a shorter body cannot break it, and skips the bracket count.
         self._shallow = 2 * (limits.max_depth + 2)
-        # per event: its decoder, and which limits its valid payloads could still break
-        self._table: dict[str, dict[str, _Entry]] = {
-            namespace: {
-                name: (
+        self._namespaces: dict[str, _Namespace] = {}
+        for namespace, found in namespaces.items():
+            entries: dict[type, _Entry] = {}
+            for name, event in found.events.items():
+                codec = event.request_codec
+                if codec.packet_type is None:
+                    continue
+                entries[codec.packet_type] = (
                     name,
                     event,
-                    event.request_codec.packet_decoder,
-                    event.request_codec.depth > limits.max_depth,
-                    event.request_codec.has_ints,
+                    2 + len(name),  # ["<name>"
+                    codec.depth > limits.max_depth,
+                    codec.number_checks,
+                    codec.number_check,
                 )
-                for name, event in found.events.items()
-                if event.request_codec.packet_decoder is not None
-            }
-            for namespace, found in namespaces.items()
-        }
+            if entries:
+                union: Any = Union[tuple(entries)]  # noqa: UP007 (a runtime union of classes)
+                decoder = msgspec.json.Decoder(union, strict=found.strict)
+                self._namespaces[namespace] = (decoder.decode, entries)
+        self._root = self._namespaces.get("/")
 
     def decode_frame(self, frame: str) -> tuple[str, int | None, Typed] | None:
         """A whole text frame of the common forms ``2["x",...]``, ``2<id>["x",...]`` and
@@ -87,23 +113,53 @@ class PacketCodec:
         The header is split with string methods, without python-socketio's or the
         screening's general parser; ``None`` for any other form.
         """
-        if frame[:1] != "2":
+        # The root namespace is the common case: it is decided here without another
+        # call (the steps are those of decode_event; keep them in step).
+        body = frame.lstrip(_ID_DIGITS)  # the type and the ack id are digits
+        head = len(frame) - len(body)
+        if not 0 < head <= _MAX_HEAD or frame[0] != "2":  # an EVENT's type is 2
             return None
-        start = frame.find("[")
-        if start < 0:
+        if body[:1] != "[":
+            return self._namespaced(frame) if head == 1 else None
+        found = self._root
+        if found is None:
             return None
-        head = frame[1:start]
-        namespace = "/"
-        if head[:1] == "/":
-            namespace, comma, head = head.partition(",")
-            if not comma or "?" in namespace:
-                return None
-        id = None
-        if head:
-            if len(head) > 15 or not (head.isascii() and head.isdigit()):
-                return None
-            id = int(head)
-        typed = self.decode_event(namespace, frame[start:])
+        decode, entries = found
+        try:
+            # an ack id is read as a JSON integer: a third of what int() costs
+            id = _read_id(frame[1:head]) if head > 1 else None
+            obj = decode(body)
+        except _UNDECIDED:
+            return None
+        name, event, quote, deep, checks, numbers = entries[obj.__class__]
+        if body[quote] != '"':  # the name was written with escapes or spaces
+            return None
+        if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
+            return None
+        if checks:
+            # number_text(body), inlined; a str msgspec decoded is valid UTF-8
+            text = body.encode().translate(NUMBER_CHARS).decode()
+            for needle in checks:
+                if needle in text and (needle is LONG_INT or in_numbers(needle, body)):
+                    return None
+        if numbers is not None and not numbers(obj):
+            return None
+        return "/", id, Typed((name, event, _astuple(obj)))
+
+    def _namespaced(self, frame: str) -> tuple[str, int | None, Typed] | None:
+        """``2/<namespace>,<id>[...]``."""
+        namespace, comma, rest = frame[1:].partition(",")
+        if not comma or namespace[:1] != "/" or "?" in namespace:
+            return None
+        body = rest.lstrip(_ID_DIGITS)
+        head = len(rest) - len(body)
+        if head >= _MAX_HEAD:
+            return None
+        try:
+            id = _read_id(rest[:head]) if head else None
+        except _UNDECIDED:
+            return None
+        typed = self.decode_event(namespace, body)
         return None if typed is None else (namespace, id, typed)
 
     def decode_event(self, namespace: str, body: str) -> Typed | None:
@@ -111,21 +167,25 @@ class PacketCodec:
 
         Returns the validated arguments, or ``None`` when the slow path must decide.
         """
-        table = self._table.get(namespace)
-        if table is None or not body.startswith('["'):
+        found = self._namespaces.get(namespace)
+        if found is None or body[:2] != '["':
             return None
-        end = body.find('"', 2)
-        found = table.get(body[2:end]) if end > 0 else None
-        if found is None:
-            return None
-        name, event, decoder, deep, ints = found
-        if (deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits)) or (
-            ints and has_long_int(body)
-        ):
-            return None
+        decode, entries = found
         try:
-            obj = decoder.decode(body)
-        except (msgspec.ValidationError, msgspec.DecodeError):
+            obj = decode(body)
+        except _UNDECIDED:
+            return None
+        name, event, quote, deep, checks, numbers = entries[obj.__class__]
+        if body[quote] != '"':  # the name was written with escapes or spaces
+            return None
+        if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
+            return None
+        if checks:
+            text = number_text(body)
+            for needle in checks:
+                if needle in text and (needle is LONG_INT or in_numbers(needle, body)):
+                    return None
+        if numbers is not None and not numbers(obj):
             return None
         return Typed((name, event, _astuple(obj)))
 
