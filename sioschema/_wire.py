@@ -230,7 +230,7 @@ def decode_json(text: str, limits: Limits, *, big_ints: bool = False) -> Any:
     ``payload_too_deep`` (arguments nested deeper than ``limits.max_depth``).
 
     msgspec decodes (it rejects what stdlib ``json`` lets through: ``NaN``, ``1e400``,
-    lone surrogates). Depth and integer range are then
+    lone surrogates, each answered with what it is). Depth and integer range are then
     checked only when the text could break them (more brackets than the limit, a run
     of 19 digits), so a typical event pays for two ``str.count`` calls and one
     byte-table translation.
@@ -248,10 +248,56 @@ def decode_json(text: str, limits: Limits, *, big_ints: bool = False) -> Any:
         found = _BYTE.search(message)
         if found is not None and text[int(found.group(1)) :].startswith(_NON_FINITE):
             raise WireError(code="invalid_number", detail="NaN and Infinity are not JSON") from None
-        raise WireError(code="bad_packet", detail=f"Invalid JSON: {message}") from None
+        # msgspec words a lone surrogate escape as "Input data was truncated" or "invalid
+        # utf-16 surrogate pair"; say what it is
+        lone = lone_surrogate(text) if "surrogate" in message or "truncated" in message else None
+        raise WireError(code="bad_packet", detail=f"Invalid JSON: {lone or message}") from None
+    except UnicodeEncodeError:  # a str holding a surrogate itself, not as an escape
+        detail = f"Invalid JSON: {lone_surrogate(text) or 'not UTF-8'}"
+        raise WireError(code="bad_packet", detail=detail) from None
     if maybe_too_deep(text, limits) or (not big_ints and has_long_int(text)):
         _check(value, limits.max_depth + 1, big_ints)
     return value
+
+
+# a JSON escape: ``\\uXXXX`` (its hex digits in group 1) or any other one (``\\\\``, ``\\"``)
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+_SURROGATE_CHAR = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> str | None:
+    """Describe the first lone UTF-16 surrogate in ``text`` (an escape such as
+    ``"\\ud800"`` with no low half after it, a low half alone, or a surrogate character
+    in the ``str`` itself), or ``None`` if it has none.
+
+    JSON strings hold Unicode characters; a surrogate is half of a UTF-16 pair and no
+    character, so no JSON decoder that produces real strings can accept one alone.
+    """
+    found: tuple[int, str] | None = None
+    high: re.Match[str] | None = None  # a high half waiting for its low half
+    for match in _ESCAPE.finditer(text):
+        code = match.group(1)
+        value = int(code, 16) if code is not None else 0
+        if high is not None:
+            if 0xDC00 <= value <= 0xDFFF and match.start() == high.end():
+                high = None
+                continue
+            break
+        if 0xD800 <= value <= 0xDBFF:
+            high = match
+        elif 0xDC00 <= value <= 0xDFFF:
+            found = (match.start(), match.group())
+            break
+    if high is not None:
+        found = (high.start(), high.group())
+    char = _SURROGATE_CHAR.search(text)
+    if char is not None and (found is None or char.start() < found[0]):
+        found = (char.start(), f"\\u{ord(char.group()):04x}")
+    if found is None:
+        return None
+    at, escape = found
+    offset = len(text[:at].encode("utf-8", "surrogatepass"))
+    return f"lone surrogate `{escape}` in a string (byte {offset}): half of a UTF-16 pair"
 
 
 def _check(value: Any, max_depth: int, big_ints: bool) -> None:
