@@ -33,8 +33,6 @@ from .inspect import RegistryInfo
 
 __all__ = ["CodecPacket", "PacketCodec", "Typed"]
 
-_astuple = msgspec.structs.astuple
-
 
 class Typed(tuple):  # type: ignore[type-arg]
     """``(name, event, args)`` of an event decoded and validated in one pass; its first
@@ -60,13 +58,38 @@ _MAX_HEAD = 16  # "2" and an ack id of at most 15 digits (the screening's limit)
 # surrogate), or nested past msgspec's own recursion limit
 _UNDECIDED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeEncodeError)
 
-# per declared event, found by the class its packet decodes to: its name, its
-# declaration, where the name's closing quote is when written plainly, whether its valid
-# payloads could still nest too deep, what to look for in the number text, and the
-# check of the decoded numbers that replaces that search (ArgsCodec.number_check)
-_Entry = tuple[str, Event, int, bool, tuple[str, ...], "Callable[[Any], bool] | None"]
+# per declared event, found by the class its packet decodes to: where the name's
+# closing quote is when written plainly, whether its valid payloads could still nest too
+# deep, what to look for in the number text, and its finisher (below)
+_Entry = tuple[int, bool, tuple[str, ...], "Callable[[Any], Typed | None]"]
 # per namespace: one decoder for all its events, and their entries
 _Namespace = tuple[Callable[[str], Any], dict[type, _Entry]]
+
+
+def _finisher(event: Event) -> Callable[[Any], Typed | None]:
+    """The last step of the one pass for a decoded packet of ``event``: the int64 check
+    of the numbers at its ``number_paths`` (``None`` if one is out of range), then its
+    :class:`Typed` tuple, the arguments read off the packet's fields.
+
+    Written out and compiled once per event, as attrs and dataclasses write their
+    ``__init__``: attribute loads and comparisons, with no loop, and one call per frame
+    for all of it. Floats are compared with float bounds, which CPython compares
+    fastest; the paths are checked Python names (``ArgsCodec.number_paths``).
+    """
+    codec = event.request_codec
+    lines = ["def finish(packet):"]
+    for path, is_float in codec.number_paths or ():
+        if is_float:  # strictly inside: a float read from 2**63 or beyond is 2**63 or more
+            test = f"{-(2.0**63)!r} < packet.{path} < {2.0**63!r}"
+        else:
+            test = f"{-(2**63)} <= packet.{path} <= {2**63 - 1}"
+        lines += [f"    if not {test}:", "        return None"]
+    args = "".join(f"packet.a{i}, " for i in range(codec.arity))
+    lines.append(f"    return Typed((name, event, ({args})))\n")
+    namespace: dict[str, Any] = {"Typed": Typed, "name": event.name, "event": event}
+    exec(compile("\n".join(lines), f"<sioschema packet {event.name!r}>", "exec"), namespace)
+    finish: Callable[[Any], Typed | None] = namespace["finish"]
+    return finish
 
 
 class PacketCodec:
@@ -93,12 +116,10 @@ class PacketCodec:
                 if codec.packet_type is None:
                     continue
                 entries[codec.packet_type] = (
-                    name,
-                    event,
                     2 + len(name),  # ["<name>"
                     codec.depth > limits.max_depth,
                     codec.number_checks,
-                    codec.number_check,
+                    _finisher(event),
                 )
             if entries:
                 union: Any = Union[tuple(entries)]  # noqa: UP007 (a runtime union of classes)
@@ -117,21 +138,25 @@ class PacketCodec:
         # call (the steps are those of decode_event; keep them in step).
         body = frame.lstrip(_ID_DIGITS)  # the type and the ack id are digits
         head = len(frame) - len(body)
-        if not 0 < head <= _MAX_HEAD or frame[0] != "2":  # an EVENT's type is 2
+        if head == 1:
+            id = None
+            if body < "[":  # "/<namespace>,..." (or nothing)
+                return self._namespaced(frame)
+        elif not 1 < head <= _MAX_HEAD:
             return None
-        if body[:1] != "[":
-            return self._namespaced(frame) if head == 1 else None
+        if frame[0] != "2":  # an EVENT packet
+            return None
         found = self._root
         if found is None:
             return None
         decode, entries = found
         try:
-            # an ack id is read as a JSON integer: a third of what int() costs
-            id = _read_id(frame[1:head]) if head > 1 else None
+            if head > 1:  # an ack id, read as a JSON integer: a third of what int() costs
+                id = _read_id(frame[1:head])
             obj = decode(body)
         except _UNDECIDED:
             return None
-        name, event, quote, deep, checks, numbers = entries[obj.__class__]
+        quote, deep, checks, finish = entries[type(obj)]
         if body[quote] != '"':  # the name was written with escapes or spaces
             return None
         if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
@@ -142,9 +167,8 @@ class PacketCodec:
             for needle in checks:
                 if needle in text and (needle is LONG_INT or in_numbers(needle, body)):
                     return None
-        if numbers is not None and not numbers(obj):
-            return None
-        return "/", id, Typed((name, event, _astuple(obj)))
+        typed = finish(obj)
+        return None if typed is None else ("/", id, typed)
 
     def _namespaced(self, frame: str) -> tuple[str, int | None, Typed] | None:
         """``2/<namespace>,<id>[...]``."""
@@ -175,7 +199,7 @@ class PacketCodec:
             obj = decode(body)
         except _UNDECIDED:
             return None
-        name, event, quote, deep, checks, numbers = entries[obj.__class__]
+        quote, deep, checks, finish = entries[type(obj)]
         if body[quote] != '"':  # the name was written with escapes or spaces
             return None
         if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
@@ -185,9 +209,7 @@ class PacketCodec:
             for needle in checks:
                 if needle in text and (needle is LONG_INT or in_numbers(needle, body)):
                     return None
-        if numbers is not None and not numbers(obj):
-            return None
-        return Typed((name, event, _astuple(obj)))
+        return finish(obj)
 
 
 class _JSON:

@@ -25,7 +25,7 @@ import keyword
 import math
 import re
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import UnionType
 from typing import Annotated, Any, Final
 
@@ -176,32 +176,6 @@ def _python_names(paths: list[tuple[str, bool]]) -> bool:
     )
 
 
-def _in_int64(paths: list[tuple[str, bool]]) -> Callable[[Any], bool]:
-    """A function of a decoded packet: whether the number at each of these attribute
-    paths is in int64 and came from no integer literal beyond it: an int between
-    ``-2**63`` and ``2**63 - 1``, a float strictly inside ``(-2**63, 2**63)`` (a float
-    read from such a literal is at least ``2**63`` away from zero).
-
-    Written out and compiled once, as attrs and dataclasses write their ``__init__``:
-    attribute loads and comparisons, with no loop and no call per number. Floats are
-    compared with float bounds, which CPython compares fastest.
-    """
-    lines = ["def in_int64(packet):"]
-    for path, is_float in paths:
-        low, high = (-(2.0**63), 2.0**63) if is_float else (-(2**63), 2**63 - 1)
-        test = (
-            f"{low!r} < packet.{path} < {high!r}"
-            if is_float
-            else (f"{low} <= packet.{path} <= {high}")
-        )
-        lines.append(f"    if not {test}:\n        return False")
-    lines.append("    return True\n")
-    namespace: dict[str, Any] = {}
-    exec(compile("\n".join(lines), f"<sioschema in_int64 {paths[0][0]}>", "exec"), namespace)
-    check: Callable[[Any], bool] = namespace["in_int64"]
-    return check
-
-
 def _key_types(node: mi.Type) -> Iterator[mi.Type]:
     """The alternatives a dict key type accepts (through unions and constraints)."""
     if isinstance(node, mi.Metadata):
@@ -346,7 +320,7 @@ class ArgsCodec:
         "has_ints",
         "kind",
         "number_checks",
-        "number_check",
+        "number_paths",
         "packet_decoder",
         "packet_type",
         "strict",
@@ -425,12 +399,12 @@ class ArgsCodec:
         unread or keeps raw (refused there, ``1e400``); and for ``Decimal`` any number
         with a fraction or exponent, which the screening reads as the float it denotes
         (``1.10`` -> ``Decimal('1.1')``) where a typed decoder keeps its digits."""
-        self.number_check: Callable[[Any], bool] | None = None
+        self.number_paths: tuple[tuple[str, bool], ...] | None = None
         """When attributes reach every number an integer beyond int64 could hide in,
-        and nothing else needs the text: a function of a decoded packet (fields ``a0``,
-        ``a1``...) telling whether those numbers are inside the int64 range, which the
-        packet codec calls instead of searching the text (``number_checks`` is then
-        empty)."""
+        and nothing else needs the text: the attribute path of each, from a decoded
+        packet (fields ``a0``, ``a1``...), and whether it is a float. The packet codec
+        checks those values instead of searching the text (``number_checks`` is then
+        empty); ``()`` when no number can be out of range."""
         if self.number_checks == (LONG_INT,):
             paths: list[tuple[str, bool]] | None = []
             for field in wrapper.fields:
@@ -439,9 +413,9 @@ class ArgsCodec:
                     paths = None
                     break
                 paths += found
-            if paths is not None and (not paths or _python_names(paths)):
+            if paths is not None and _python_names(paths):
                 self.number_checks = ()
-                self.number_check = _in_int64(paths) if paths else None
+                self.number_paths = tuple(paths)
         # only values that may hold a float are checked for NaN / Infinity when sent
         self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
         self.packet_decoder: msgspec.json.Decoder[Any] | None = None
