@@ -154,3 +154,15 @@ def test_instructions() -> None:
     per = result["results"]["packet"]["small"]
     assert per["instructions"]["sioschema codec | in"] > 1000
     assert per["ratios"]["sioschema / stock in"] > 0
+
+
+@pytest.mark.timeout(300)
+def test_instructions_floor() -> None:
+    """decode+validate beside msgspec's bare typed decode, and the line that says it."""
+    result = run("instructions", "--benchmarks", "floor", "--payloads", "small", timeout=280)
+    per = result["results"]["floor"]["small"]
+    assert per["instructions"]["sioschema decode_frame (decode+validate)"] > 1000
+    assert per["ratios"]["sioschema / bare body"] > 1
+    assert result["decode_vs_bare"].startswith(
+        "decode+validate vs bare typed decode (instructions): small "
+    )
