@@ -61,7 +61,7 @@ _UNDECIDED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, Unic
 # per declared event, found by the class its packet decodes to: where the name's
 # closing quote is when written plainly, whether its valid payloads could still nest too
 # deep, what to look for in the number text, and its finisher (below)
-_Entry = tuple[int, bool, tuple[str, ...], "Callable[[Any], Typed | None]"]
+_Entry = tuple[int, bool, tuple[bytes, ...], "Callable[[Any], Typed | None]"]
 # per namespace: one decoder for all its events, and their entries
 _Namespace = tuple[Callable[[str], Any], dict[type, _Entry]]
 
@@ -163,9 +163,9 @@ class PacketCodec:
             return None
         if checks:
             # number_text(body), inlined; a str msgspec decoded is valid UTF-8
-            text = body.encode().translate(NUMBER_CHARS).decode()
+            text = body.encode().translate(NUMBER_CHARS)
             for needle in checks:
-                if needle in text and (needle is LONG_INT or in_numbers(needle, body)):
+                if text.partition(needle)[1] and (needle is LONG_INT or in_numbers(needle, body)):
                     return None
         typed = finish(obj)
         return None if typed is None else ("/", id, typed)
@@ -207,7 +207,7 @@ class PacketCodec:
         if checks:
             text = number_text(body)
             for needle in checks:
-                if needle in text and (needle is LONG_INT or in_numbers(needle, body)):
+                if text.partition(needle)[1] and (needle is LONG_INT or in_numbers(needle, body)):
                     return None
         return finish(obj)
 

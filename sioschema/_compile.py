@@ -389,7 +389,7 @@ class ArgsCodec:
         unread = skips or any(isinstance(n, mi.RawType) for n in nodes)
         keys = {id(k) for n in nodes if isinstance(n, mi.DictType) for k in _key_types(n.key_type)}
         decimals = any(isinstance(n, mi.DecimalType) and id(n) not in keys for n in nodes)
-        self.number_checks: tuple[str, ...] = ((LONG_INT,) if self.has_ints else ()) + (
+        self.number_checks: tuple[bytes, ...] = ((LONG_INT,) if self.has_ints else ()) + (
             FRACTIONS if decimals else HUGE_EXPONENTS if unread else ()
         )
         """What the packet codec looks for in ``number_text`` of arguments its typed
