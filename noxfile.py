@@ -69,7 +69,10 @@ def _lower_bounds() -> list[str]:
 
 def _suite(session: nox.Session, *pip_args: str) -> None:
     session.install(
-        *pip_args, "-e", ".[flask,yaml]", *nox.project.dependency_groups(PYPROJECT, "test")
+        *pip_args,
+        "-e",
+        ".[flask,yaml,redis,kombu]",
+        *nox.project.dependency_groups(PYPROJECT, "test"),
     )
     session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)
     with session.chdir(NODE_TESTS):
@@ -81,8 +84,9 @@ def _suite(session: nox.Session, *pip_args: str) -> None:
 def tests(session: nox.Session) -> None:
     """The whole suite on this Python and the newest releases allowed (upgraded if reused).
 
-    Unit tests, the adapters over real sockets, node's socket.io-client, the AsyncAPI
-    parser and the docs page in headless Chromium.
+    Unit tests, the adapters over real sockets, node's socket.io-client, tsc on the
+    TypeScript contract, the AsyncAPI parser, the docs page in headless Chromium, and
+    scale-out across processes on a real redis-server and rabbitmq-server.
     """
     _suite(session, "--upgrade", "--upgrade-strategy", "eager")
 
@@ -126,9 +130,10 @@ def demo(session: nox.Session) -> None:
 
 
 BENCHMARKS = ("micro", "packet", "memory", "gc_pauses", "roundtrip", "e2e")
-# by name only: the validation checks of every contender (a CI check, seconds) and the
-# callgrind instruction counts (needs valgrind; minutes)
-ON_DEMAND = ("proof", "instructions")
+# by name only: the validation checks of every contender (a CI check, seconds), the
+# callgrind instruction counts (needs valgrind; minutes) and the scale-out figures
+# (needs redis-server)
+ON_DEMAND = ("proof", "instructions", "scaleout")
 E2E_CHART = "docs/benchmarks/e2e.svg"
 
 
@@ -140,7 +145,8 @@ def bench(session: nox.Session) -> None:
     ``nox -s bench -- e2e --stacks uvicorn-auto --payloads small`` runs one with its
     options; ``nox -s bench -- --quick`` is a smoke run of all; ``nox -s bench -- proof``
     checks that every contender validates what it says; ``nox -s bench -- instructions``
-    prints the callgrind instruction ratios.
+    prints the callgrind instruction ratios; ``nox -s bench -- scaleout`` times emits
+    across processes through a redis-server.
     """
     session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "bench"))
     args = list(session.posargs)

@@ -50,22 +50,22 @@ def layer_cost(p: Payload, events: int) -> float:
     validates the EVENT frame, the ack is checked, encoded and written as a packet."""
     from socketio.packet import ACK
 
-    from sioschema._dispatch import Dispatcher
+    from sioschema._core import Core
     from sioschema.socketio import codec_packet
 
-    core = Dispatcher(p.registry)
+    core = Core(p.registry)
     core.raw_out = True
     packet_class = codec_packet()
     event = p.event
     frame = p.packet
     decode_frame = core.codec.decode_frame
-    encode_ack = core.encode_ack
+    ack_data = core.ack_data
     start = time.perf_counter()
     for _ in range(events):
         found = decode_frame(frame)
         assert found is not None
         (obj,) = found[2].args
-        data = [encode_ack(event, obj, "/")]
+        data = ack_data(event, obj, "/")
         packet_class(ACK, namespace="/", id=found[1], data=data, binary=False).encode()
     return (time.perf_counter() - start) / events * 1e6
 

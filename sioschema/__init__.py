@@ -5,9 +5,9 @@ Declare every event of a namespace in one :class:`EventRegistry`; bind it with
 ``sioschema.socketio.AsyncServer``.
 """
 
-from ._registry import Emit, Event, EventRegistry
+from ._registry import Emit, Event, EventRegistry, Several
 from ._wire import Limits
-from .errors import PayloadError, RegistryError, SioSchemaError
+from .errors import PayloadError, RegistryError, RequestRejected, SioSchemaError
 
 __all__ = [
     "Emit",
@@ -16,6 +16,8 @@ __all__ = [
     "Limits",
     "PayloadError",
     "RegistryError",
+    "RequestRejected",
+    "Several",
     "SioSchemaError",
 ]
 

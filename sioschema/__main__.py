@@ -1,4 +1,8 @@
-"""The command line: ``python -m sioschema asyncapi MODULE:REGISTRY ...`` (or ``sioschema``).
+"""The command line (or the ``sioschema`` script):
+
+- ``python -m sioschema asyncapi MODULE:REGISTRY ...``: the AsyncAPI document;
+- ``python -m sioschema typescript MODULE:REGISTRY ...``: the TypeScript contract for
+  socket.io-client.
 
 Exit codes: 0 success, 1 the targets could not be documented (an import failed, the
 attribute is missing or not a registry, the registries conflict, PyYAML is missing),
@@ -95,12 +99,25 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="output format (default: from the --output suffix, else yaml)",
     )
-    doc.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
-    doc.add_argument(
-        "--error-event",
-        default="error",
-        help="the server's error event name, if changed with error_event= (default: %(default)s)",
+    ts = commands.add_parser(
+        "typescript",
+        help="print the TypeScript contract of one or several registries",
+        description=(
+            "Write the TypeScript types of the registries for socket.io-client: payload "
+            "types, the event maps of each namespace, its auth type and a typed Socket. "
+            "The current directory is importable, as for `python -m`."
+        ),
     )
+    ts.add_argument("targets", nargs="+", metavar="MODULE:REGISTRY", help="e.g. game.api:TicTacToe")
+    for sub in (doc, ts):
+        sub.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+        sub.add_argument(
+            "--error-event",
+            default="error",
+            help=(
+                "the server's error event name, if changed with error_event= (default: %(default)s)"
+            ),
+        )
     return parser
 
 
@@ -109,28 +126,40 @@ def _fail(message: str) -> NoReturn:
     raise SystemExit(1)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
+def _asyncapi(args: argparse.Namespace, registries: list[type[EventRegistry]]) -> str:
     from . import asyncapi
-    from .errors import SioSchemaError
 
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    try:
-        registries = [load_target(target) for target in args.targets]
-        document = asyncapi.render(
-            registries, asyncapi_version=args.asyncapi_version, error_event=args.error_event
-        )
-    except (TargetError, SioSchemaError) as exc:
-        _fail(str(exc))
+    document = asyncapi.render(
+        registries, asyncapi_version=args.asyncapi_version, error_event=args.error_event
+    )
     fmt = args.format
     if fmt is None:
         suffix = args.output.suffix.lower() if args.output else ""
         fmt = "json" if suffix == ".json" else "yaml"
     try:
-        text = asyncapi.to_json(document) if fmt == "json" else asyncapi.to_yaml(document)
+        return asyncapi.to_json(document) if fmt == "json" else asyncapi.to_yaml(document)
     except ImportError as exc:
+        _fail(str(exc))
+
+
+def _typescript(args: argparse.Namespace, registries: list[type[EventRegistry]]) -> str:
+    from . import typescript
+
+    return typescript.render(registries, error_event=args.error_event)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    from .errors import SioSchemaError
+
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    write = _typescript if args.command == "typescript" else _asyncapi
+    try:
+        registries = [load_target(target) for target in args.targets]
+        text = write(args, registries)
+    except (TargetError, SioSchemaError) as exc:
         _fail(str(exc))
     if args.output is None:
         sys.stdout.write(text)

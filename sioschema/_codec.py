@@ -22,16 +22,17 @@ validator then walks them again. Here:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 import msgspec
 from socketio import packet
 
-from ._registry import Event
+from ._compile import ArgsCodec
+from ._registry import Emit, Event
 from ._wire import LONG_INT, NUMBER_CHARS, Limits, in_numbers, maybe_too_deep, number_text
 from .inspect import RegistryInfo
 
-__all__ = ["CodecPacket", "PacketCodec", "Typed"]
+__all__ = ["CodecPacket", "PacketCodec", "Typed", "codec_packet", "writes_raw"]
 
 
 class Typed(tuple):  # type: ignore[type-arg]
@@ -66,9 +67,10 @@ _Entry = tuple[int, bool, tuple[bytes, ...], "Callable[[Any], Typed | None]"]
 _Namespace = tuple[Callable[[str], Any], dict[type, _Entry]]
 
 
-def _finisher(event: Event) -> Callable[[Any], Typed | None]:
-    """The last step of the one pass for a decoded packet of ``event``: the int64 check
-    of the numbers at its ``number_paths`` (``None`` if one is out of range), then its
+def _finisher(event: Event | Emit[Any, Any], codec: ArgsCodec) -> Callable[[Any], Typed | None]:
+    """The last step of the one pass for a decoded packet of ``event`` (``codec`` is its
+    request's, or its payload's for an emit): the int64 check of the numbers at the
+    codec's ``number_paths`` (``None`` if one is out of range), then the
     :class:`Typed` tuple, the arguments read off the packet's fields.
 
     Written out and compiled once per event, as attrs and dataclasses write their
@@ -76,7 +78,6 @@ def _finisher(event: Event) -> Callable[[Any], Typed | None]:
     for all of it. Floats are compared with float bounds, which CPython compares
     fastest; the paths are checked Python names (``ArgsCodec.number_paths``).
     """
-    codec = event.request_codec
     lines = ["def finish(packet):"]
     for path, is_float in codec.number_paths or ():
         if is_float:  # strictly inside: a float read from 2**63 or beyond is 2**63 or more
@@ -103,27 +104,39 @@ class PacketCodec:
 
     __slots__ = ("_limits", "_namespaces", "_root", "_shallow")
 
-    def __init__(self, namespaces: Mapping[str, RegistryInfo], limits: Limits) -> None:
+    def __init__(
+        self,
+        namespaces: Mapping[str, RegistryInfo],
+        limits: Limits,
+        *,
+        side: Literal["server", "client"] = "server",
+    ) -> None:
+        """``side="server"`` decodes the registries' client events (``Event``),
+        ``"client"`` their server emits (``Emit``)."""
         self._limits = limits
         # Nesting deeper than the limit takes max_depth + 2 brackets and as many closing
         # ones: a shorter body cannot break it, and skips the bracket count.
         self._shallow = 2 * (limits.max_depth + 2)
         self._namespaces: dict[str, _Namespace] = {}
         for namespace, found in namespaces.items():
+            declared: Mapping[str, Event | Emit[Any, Any]]
+            declared = found.events if side == "server" else found.emits
             entries: dict[type, _Entry] = {}
-            for name, event in found.events.items():
-                codec = event.request_codec
+            # one strictness per side of a registry: its requests', and emits are strict
+            strict = found.strict if side == "server" else True
+            for name, event in declared.items():
+                codec = event.request_codec if isinstance(event, Event) else event.payload_codec
                 if codec.packet_type is None:
                     continue
                 entries[codec.packet_type] = (
                     2 + len(name),  # ["<name>"
                     codec.depth > limits.max_depth,
                     codec.number_checks,
-                    _finisher(event),
+                    _finisher(event, codec),
                 )
             if entries:
                 union: Any = Union[tuple(entries)]  # noqa: UP007 (a runtime union of classes)
-                decoder = msgspec.json.Decoder(union, strict=found.strict)
+                decoder = msgspec.json.Decoder(union, strict=strict)
                 self._namespaces[namespace] = (decoder.decode, entries)
         self._root = self._namespaces.get("/")
 
@@ -262,3 +275,27 @@ class CodecPacket(packet.Packet):  # type: ignore[misc]
     @classmethod
     def data_is_binary(cls, data: Any) -> bool:
         return _has_binary(data)
+
+
+def codec_packet() -> type[CodecPacket]:
+    """A Packet class of one server's (or client's) own: python-socketio sets ``json=``
+    on the class it is given, so every server gets a fresh subclass."""
+    return type("CodecPacket", (CodecPacket,), {})
+
+
+def writes_raw(manager: Any) -> bool:
+    """Whether checked emits may reach this client manager as ``msgspec.Raw`` JSON.
+
+    python-socketio's in-process manager hands them to the packet class. A message-queue
+    manager writes them into its own message: with the packet class's ``json`` from
+    python-socketio 5.17 on (msgspec here), with stdlib ``json`` before (which cannot
+    write ``Raw``); the Kafka and ZeroMQ managers pickle them, for receivers that may
+    not read ``Raw``. Those get the validated data as plain Python values instead.
+    """
+    from socketio import async_pubsub_manager, pubsub_manager
+
+    queues = (pubsub_manager.PubSubManager, async_pubsub_manager.AsyncPubSubManager)
+    if not isinstance(manager, queues):
+        return True
+    pickling = type(manager).name in ("kafka", "zmq")
+    return getattr(manager, "json", None) is CodecPacket.json and not pickling

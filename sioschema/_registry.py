@@ -18,10 +18,17 @@ from ._text import clean_text
 from ._wire import RESERVED_EVENTS
 from .errors import RegistryError
 
-__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry", "RegistryInfo"]
+__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry", "RegistryInfo", "Several"]
 
 P = TypeVar("P", default=Any)
 A = TypeVar("A", default=Any)
+R = TypeVar("R", default=Any)
+
+
+class Several:
+    """The request type of an :class:`Event` that takes several arguments
+    (``request=(RoomId, Text)``): its handler is typed ``(sid, *args)`` loosely."""
+
 
 _NAMESPACE = re.compile(r"^/[^\s,?]*$")
 
@@ -423,8 +430,15 @@ class Emit(_Declared, Generic[P, A]):
         return f"<Emit {self._where()} {self._name or self._attr!r}>"
 
 
-class Event(_Declared):
-    """A client -> server event.
+class Event(_Declared, Generic[R, A]):
+    """A client -> server event, generic in its request and ack types.
+
+    ``Event(request=MakeMove, ack=MakeMoveAck)`` is an ``Event[MakeMove, MakeMoveAck]``,
+    so a type checker checks the handler ``on()`` registers for it and the ack a
+    client's ``call()`` returns. No request is ``Event[None, ...]``, no ack
+    ``Event[..., None]``, several request arguments ``Event[Several, ...]``; a type a
+    checker cannot read as a class (``Annotated[...]``, a ``Literal``, a union) makes
+    that side ``Any``.
 
     :param request: the request type; a tuple of types for several arguments, ``None``
         (the default) for none.
@@ -439,6 +453,114 @@ class Event(_Declared):
     """
 
     __slots__ = ("_ack_types", "_request_types", "ack_codec", "emits", "request_codec")
+
+    @overload
+    def __init__(
+        self: Event[R, A],
+        *,
+        request: type[R],
+        ack: type[A],
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[R, None],
+        *,
+        request: type[R],
+        ack: None = None,
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[None, A],
+        *,
+        request: None = None,
+        ack: type[A],
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[None, None],
+        *,
+        request: None = None,
+        ack: None = None,
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[Several, A],
+        *,
+        request: tuple[Any, ...],
+        ack: type[A],
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[Several, None],
+        *,
+        request: tuple[Any, ...],
+        ack: None = None,
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[Any, A],
+        *,
+        request: Any,
+        ack: type[A],
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[Any, None],
+        *,
+        request: Any,
+        ack: None = None,
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Event[Any, Any],
+        *,
+        request: Any = None,
+        ack: Any = None,
+        emits: Sequence[Emit[Any, Any]] = (),
+        name: str | None = None,
+        description: str | None = None,
+        examples: Sequence[Any] = (),
+    ) -> None: ...
 
     def __init__(
         self,
@@ -577,7 +699,7 @@ class EventRegistry:
             _no_list(where, "payload", emit.payload)
             _no_list(where, "ack", emit.ack or ())
             emit.payload_codec = ArgsCodec(
-                emit.payload, strict=True, kind="emit", label=f"{where} payload"
+                emit.payload, strict=True, kind="emit", label=f"{where} payload", tag=emit.name
             )
             emit.examples = tuple(
                 emit.payload_codec.check_example(e, f"{where} payload") for e in emit._examples

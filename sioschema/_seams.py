@@ -36,11 +36,11 @@ class Seam(NamedTuple):
 
 
 _SERVER_METHODS = (
-    # overridden: every Engine.IO message goes through the screening first
+    # overridden: every Engine.IO message goes through the protocol core first
     (
         "_handle_eio_message",
         ("self", "eio_sid", "data"),
-        "screen every frame before python-socketio reads it",
+        "hand every frame to the protocol core and carry out its actions",
     ),
     (
         "_handle_eio_disconnect",
@@ -52,25 +52,19 @@ _SERVER_METHODS = (
         ("self", "eio_sid", "namespace", "data"),
         "refuse a connection whose connect handler raised",
     ),
-    (
-        "_handle_event",
-        ("self", "eio_sid", "namespace", "id", "data"),
-        "bound the events in flight per connection",
-    ),
-    (
-        "_handle_event_internal",
-        ("self", "server", "sid", "eio_sid", "data", "namespace", "id"),
-        "validate a request and its ack",
-    ),
-    ("_trigger_event", ("self", "event", "namespace"), "validate the connect auth"),
     # called
+    (
+        "_trigger_event",
+        ("self", "event", "namespace"),
+        "run the handler of a delivered event (function, catch-all or namespace class)",
+    ),
     (
         "_handle_disconnect",
         ("self", "eio_sid", "namespace", "reason"),
         "pass on a screened DISCONNECT",
     ),
     ("_handle_ack", ("self", "eio_sid", "namespace", "id", "data"), "pass on a screened ACK"),
-    ("_send_packet", ("self", "eio_sid", "pkt"), "send error acks and refusals"),
+    ("_send_packet", ("self", "eio_sid", "pkt"), "send acks, error replies and refusals"),
     ("_get_event_handler", ("self", "event", "namespace", "args"), "find the handler of an event"),
     (
         "_get_namespace_handler",
@@ -79,9 +73,34 @@ _SERVER_METHODS = (
     ),
 )
 
+_CLIENT_METHODS = (
+    # overridden (sioschema.client)
+    (
+        "_handle_eio_message",
+        ("self", "data"),
+        "hand every frame from the server to the protocol core",
+    ),
+    ("_handle_eio_disconnect", ("self", "reason"), "forget the state of a closed connection"),
+    # called
+    ("_trigger_event", ("self", "event", "namespace"), "run the handler of a delivered emit"),
+    ("_handle_connect", ("self", "namespace", "data"), "pass on a screened CONNECT"),
+    ("_handle_disconnect", ("self", "namespace"), "pass on a screened DISCONNECT"),
+    ("_handle_error", ("self", "namespace", "data"), "pass on a screened CONNECT_ERROR"),
+    ("_handle_ack", ("self", "namespace", "id", "data"), "pass on a screened ACK"),
+    ("_send_packet", ("self", "pkt"), "send acks to the server's calls"),
+)
+
 SEAMS: tuple[Seam, ...] = (
     *(Seam("socketio.Server", name, params, why) for name, params, why in _SERVER_METHODS),
     *(Seam("socketio.AsyncServer", name, params, why) for name, params, why in _SERVER_METHODS),
+    *(Seam("socketio.Client", name, params, why) for name, params, why in _CLIENT_METHODS),
+    *(Seam("socketio.AsyncClient", name, params, why) for name, params, why in _CLIENT_METHODS),
+    Seam(
+        "socketio.Client",
+        "callbacks",
+        None,
+        "check that an ack id is one the client waits for (callbacks[namespace][id])",
+    ),
     Seam(
         "socketio.Server",
         "reason",
@@ -151,6 +170,19 @@ SEAMS: tuple[Seam, ...] = (
         "engineio_server",
         None,
         "find the server behind an ASGIApp (docs pages)",
+    ),
+    # the write-only emitters (sioschema.emitter)
+    Seam(
+        "socketio.pubsub_manager.PubSubManager",
+        "_publish",
+        ("self", "data"),
+        "tell a published emit from one the message queue dropped (Emitter.emit)",
+    ),
+    Seam(
+        "socketio.async_pubsub_manager.AsyncPubSubManager",
+        "_publish",
+        ("self", "data"),
+        "tell a published emit from one the message queue dropped (AsyncEmitter.emit)",
     ),
     Seam(
         "flask_socketio.SocketIO",

@@ -19,6 +19,13 @@ import msgspec
 from .errors import ErrorCode
 
 __all__ = [
+    "ACK",
+    "BINARY_ACK",
+    "BINARY_EVENT",
+    "CONNECT",
+    "CONNECT_ERROR",
+    "DISCONNECT",
+    "EVENT",
     "FRACTIONS",
     "HUGE_EXPONENTS",
     "LONG_INT",
@@ -28,6 +35,7 @@ __all__ = [
     "Header",
     "Limits",
     "WireError",
+    "check_decoded",
     "decode_json",
     "echoed",
     "event_name",
@@ -49,7 +57,13 @@ INT64_MAX: Final = 2**63 - 1
 _MAX_ID_DIGITS: Final = 15  # ack ids are counters; JavaScript numbers are exact to 2**53
 
 # packet types (socket.io protocol v5)
-CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range(7)
+CONNECT: Final = 0
+DISCONNECT: Final = 1
+EVENT: Final = 2
+ACK: Final = 3
+CONNECT_ERROR: Final = 4
+BINARY_EVENT: Final = 5
+BINARY_ACK: Final = 6
 
 
 class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -300,6 +314,13 @@ def lone_surrogate(text: str) -> str | None:
     at, escape = found
     offset = len(text[:at].encode("utf-8", "surrogatepass"))
     return f"lone surrogate `{escape}` in a string (byte {offset}): half of a UTF-16 pair"
+
+
+def check_decoded(value: Any, limits: Limits, *, big_ints: bool = False) -> None:
+    """The checks of :func:`decode_json` on a packet's data decoded by another
+    serializer: nesting under ``limits.max_depth``, integers in int64 unless
+    ``big_ints``. Raises :class:`WireError` (``payload_too_deep``, ``invalid_number``)."""
+    _check(value, limits.max_depth + 1, big_ints)
 
 
 def _check(value: Any, max_depth: int, big_ints: bool) -> None:

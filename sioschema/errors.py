@@ -17,6 +17,7 @@ __all__ = [
     "ErrorReply",
     "PayloadError",
     "RegistryError",
+    "RequestRejected",
     "SioSchemaError",
 ]
 
@@ -135,6 +136,47 @@ class PayloadError(SioSchemaError, ValueError):
             _rebuild,
             (self.code, self.event, self.detail, self.path, self.namespace, self.kind),
         )
+
+
+class RequestRejected(PayloadError):
+    """The peer answered a request with the error ack instead of the declared ack.
+
+    Raised by the typed client's ``call()``; built from the pinned error ack
+    ``{"error": {"code", "message", "path", "event"}}``: ``code``, ``detail`` (the
+    ``message``), ``path`` and ``event`` are the server's, ``namespace`` the request's,
+    ``kind`` is ``"reply"``.
+    """
+
+    def __init__(
+        self, code: ErrorCode, event: str, detail: str, *, path: str | None, namespace: str
+    ) -> None:
+        super().__init__(code, event, detail, path=path, namespace=namespace, kind="reply")
+        Exception.__init__(self, f"`{event}` on `{namespace}` was rejected: {code}: {detail}")
+
+    @classmethod
+    def from_reply(cls, value: Any, namespace: str) -> RequestRejected | None:
+        """The exception for an ack ``value`` of the error ack's shape, else ``None``."""
+        if type(value) is not dict or len(value) != 1:
+            return None
+        body = value.get("error")
+        if type(body) is not dict:
+            return None
+        code, message = body.get("code"), body.get("message")
+        path, event = body.get("path"), body.get("event", "")
+        if type(code) is not str or type(message) is not str:
+            return None
+        if (path is not None and type(path) is not str) or type(event) is not str:
+            return None
+        return cls(code, event, message, path=path, namespace=namespace)  # type: ignore[arg-type]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_rejected, (self.code, self.event, self.detail, self.path, self.namespace))
+
+
+def _rebuild_rejected(
+    code: ErrorCode, event: str, detail: str, path: str | None, namespace: str
+) -> RequestRejected:
+    return RequestRejected(code, event, detail, path=path, namespace=namespace)
 
 
 def _rebuild(

@@ -15,6 +15,7 @@ Handlers receive the validated, typed request (no ``sid``: Flask-SocketIO keeps 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar, overload
@@ -23,18 +24,21 @@ import flask
 import flask_socketio
 
 from . import _seams
-from ._codec import CodecPacket
-from ._dispatch import Dispatcher, ErrorHook
+from ._codec import codec_packet
+from ._core import ErrorHook
 from ._docs import DocsPages
-from ._registry import A, Emit, Event, P
+from ._handlers import check_handler
+from ._registry import A, Emit, Event, P, R, Several
 from ._wire import Limits
-from .socketio import Registries, Server, codec_packet
+from .emitter import DEFAULT_CHANNEL
+from .socketio import Registries, _make_core, adopt
 
 __all__ = ["SocketIO"]
 
 _seams.check("flask_socketio")  # the Flask-SocketIO names this adapter relies on
 
 F = TypeVar("F", bound=Callable[..., Any])
+logger = logging.getLogger("sioschema")
 
 
 class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
@@ -69,15 +73,9 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema = Dispatcher(
-            registry, error_event=error_event, on_payload_error=on_payload_error, limits=limits
+        self._sioschema, self._sioschema_docs = _make_core(
+            registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
-        self._sioschema_docs = None
-        if docs_url is not None:
-            registries = [found.registry for found in self._sioschema.namespaces.values()]
-            self._sioschema_docs = DocsPages(
-                registries, docs_url, error_event=error_event, viewer=docs_viewer
-            )
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
@@ -85,18 +83,11 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
             kwargs["serializer"] = codec_packet()
         given = kwargs.get("namespaces", self.server_options.get("namespaces"))
         kwargs["namespaces"] = self._sioschema.accepted_namespaces(given)
+        _queue_channel(self.server_options, kwargs)  # scale-out: see docs/scaleout.md
         super().init_app(app, **kwargs)
         # Flask-SocketIO always builds a plain ``socketio.Server``, with no hook to pick
-        # the class. sioschema's Server only adds methods (its state is set by
-        # ``_sioschema_bind``), so the instance is switched to it in place.
-        server = self.server
-        server.__class__ = Server
-        server._sioschema = self._sioschema
-        self._sioschema.raw_out = issubclass(server.packet_class, CodecPacket)
-        # Engine.IO holds the bound methods python-socketio registered at construction.
-        server.eio.on("message", server._handle_eio_message)
-        server.eio.on("disconnect", server._handle_eio_disconnect)
-        server._sioschema_docs = None  # served by Flask routes, below
+        # the class: it becomes sioschema's Server in place, bound to this core.
+        adopt(self.server, self._sioschema)
         docs = self._sioschema_docs
         if docs is not None:
             for path in docs.paths:
@@ -112,14 +103,40 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         """The limits every client's frames are held to."""
         return self._sioschema.limits
 
-    def on(self, message: Event | str, namespace: str | None = None) -> Callable[[F], F]:
+    @overload
+    def on(
+        self, message: Event[Several, A], namespace: str | None = None
+    ) -> Callable[[Callable[..., A]], Callable[..., A]]: ...
+
+    @overload
+    def on(
+        self, message: Event[None, A], namespace: str | None = None
+    ) -> Callable[[Callable[[], A]], Callable[[], A]]: ...
+
+    @overload
+    def on(
+        self, message: Event[R, A], namespace: str | None = None
+    ) -> Callable[[Callable[[R], A]], Callable[[R], A]]: ...
+
+    @overload
+    def on(self, message: str, namespace: str | None = None) -> Callable[[F], F]: ...
+
+    def on(self, message: Event | str, namespace: str | None = None) -> Any:
         """Register a handler for a declared :class:`Event` (or any event name).
 
         The handler receives the request validated and converted to its declared
-        types; its return value is the ack.
+        types; its return value is the ack. A type checker checks the handler against
+        an ``Event[Request, Ack]``; at run time a handler whose annotations contradict
+        the declaration raises :class:`~sioschema.SioSchemaError`, naming both.
         """
         name, namespace = self._sioschema.handler_key(message, namespace)
-        return super().on(name, namespace)  # type: ignore[no-any-return]
+        register = super().on(name, namespace)
+
+        def checked(handler: Any) -> Any:
+            check_handler(message, handler, skip=0)
+            return register(handler)
+
+        return checked
 
     @overload
     def emit(self, event: Emit[P, Any], data: P, **kwargs: Any) -> None: ...
@@ -149,6 +166,33 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         if isinstance(event, Emit) and "namespace" not in kwargs:
             kwargs["namespace"] = event.namespace
         return super().call(event, *args, **kwargs)
+
+
+def _queue_channel(options: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """``message_queue=`` without ``channel=``: python-socketio's channel, not
+    Flask-SocketIO's ``"flask-socketio"``, so Flask processes, python-socketio servers
+    and :mod:`sioschema.emitter` meet on one queue by default; said once at start-up,
+    for deployments that still run stock Flask-SocketIO processes."""
+    given = {**options, **kwargs}
+    if not given.get("message_queue") or "client_manager" in given or "channel" in given:
+        return
+    kwargs["channel"] = DEFAULT_CHANNEL
+    logger.warning(
+        "message_queue=%r uses channel %r, the default of python-socketio and sioschema "
+        "(Flask-SocketIO's own is 'flask-socketio'); pass channel= to choose one and "
+        "silence this warning",
+        _redacted(given["message_queue"]),
+        DEFAULT_CHANNEL,
+    )
+
+
+def _redacted(url: str) -> str:
+    """A queue URL without its password, for a log line."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
 
 
 def _docs_view(docs: DocsPages, path: str) -> flask.Response:

@@ -1,35 +1,41 @@
 """python-socketio adapters: :class:`Server` and :class:`AsyncServer`.
 
-Both subclass python-socketio's servers and mirror each other method for method. Every
-EVENT packet on a registry namespace is checked before any handler runs; handlers
-receive ``(sid, *typed_args)`` and their return value is checked as the ack.
+Both subclass python-socketio's servers and mirror each other method for method. They
+are thin: every Engine.IO message goes to the protocol core (:mod:`sioschema._core`),
+which screens and validates it without I/O, and the adapter carries out the actions it
+returns through python-socketio's own methods (the private ones are listed in
+:mod:`sioschema._seams`). Handlers receive ``(sid, *typed_args)``; their return value
+is checked as the ack.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Protocol, TypeVar, overload
 
 import socketio
-from socketio import exceptions, packet
+from socketio import packet
 
 from . import _seams
-from ._codec import CodecPacket, Typed
-from ._dispatch import Dispatcher, ErrorHook, Pending
-from ._docs import DocsPages, Page
-from ._registry import A, Emit, Event, EventRegistry, P
-from ._wire import (
-    RESERVED_EVENTS,
-    Header,
-    Limits,
-    WireError,
-    decode_json,
-    echoed,
-    event_name,
-    parse_header,
+from ._codec import CodecPacket, codec_packet, writes_raw
+from ._core import (
+    Acked,
+    Close,
+    Connect,
+    Core,
+    Deliver,
+    Disconnect,
+    ErrorHook,
+    Refuse,
+    Reply,
 )
+from ._docs import DocsPages, Page
+from ._handlers import check_handler as _check_handler
+from ._registry import A, Emit, Event, EventRegistry, P, R, Several
+from ._wire import Limits
 from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
@@ -39,25 +45,56 @@ _seams.check("socketio")  # the python-socketio names the adapters rely on, see 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
 
-# What to do with a screened frame: a packet type to hand to python-socketio's own
-# ``_handle_*`` method, or one of these answers.
-REPLY = "reply"  # an error ack (when the packet has an ack id) or one error event
-REFUSE = "refuse"  # a CONNECT_ERROR packet for the namespace
-CLOSE = "close"  # close the Engine.IO connection
-Action = tuple[Any, str, Any, Any]  # (what, namespace, ack id, data or reply)
+
+class _RegisterOne(Protocol[R, A]):
+    """``AsyncServer.on(Event[R, A])``: takes ``(sid, R) -> A``, as a coroutine
+    function or a plain one, and returns it."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[[str, R], Coroutine[Any, Any, A]]
+    ) -> Callable[[str, R], Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[[str, R], A]) -> Callable[[str, R], A]: ...
+
+
+class _RegisterNone(Protocol[A]):
+    """``AsyncServer.on(Event[None, A])``: takes ``(sid) -> A``."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[[str], Coroutine[Any, Any, A]]
+    ) -> Callable[[str], Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[[str], A]) -> Callable[[str], A]: ...
+
+
+class _RegisterMany(Protocol[A]):
+    """``AsyncServer.on(Event[Several, A])``: takes ``(sid, *args) -> A``."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[..., Coroutine[Any, Any, A]]
+    ) -> Callable[..., Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[..., A]) -> Callable[..., A]: ...
+
 
 logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
 
-
-def codec_packet() -> type[CodecPacket]:
-    """A Packet class of one server's own (python-socketio sets ``json=`` on the class)."""
-    return type("CodecPacket", (CodecPacket,), {})
+# Set while ``call()`` runs: python-socketio's ``call`` emits through ``self.emit``, whose
+# callback wrapper then hands a failed ack to ``call`` (to raise) instead of dropping it.
+_calling: contextvars.ContextVar[bool] = contextvars.ContextVar("sioschema_calling", default=False)
 
 
 def _screened(packet_class: Any) -> bool:
-    """Whether frames are screened: with the stock or sioschema's packet class, not
-    with another serializer (msgpack, pickle), whose frames are not Socket.IO text."""
+    """Whether frames are Socket.IO text the core reads itself: with the stock or
+    sioschema's packet class, not another serializer (msgpack, pickle), whose packets
+    are decoded by that serializer and then screened."""
     return packet_class is packet.Packet or issubclass(packet_class, CodecPacket)
 
 
@@ -70,305 +107,130 @@ def _dispatches_any(namespace_class: type) -> bool:
     return False
 
 
+def _make_core(
+    registry: Registries,
+    error_event: str,
+    on_payload_error: ErrorHook | None,
+    limits: Limits | None,
+    docs_url: str | None,
+    docs_viewer: str | None,
+) -> tuple[Core, DocsPages | None]:
+    """The core and docs pages of a server (any adapter), from its arguments."""
+    core = Core(
+        registry,
+        side="server",
+        error_event=error_event,
+        on_payload_error=on_payload_error,
+        limits=limits,
+    )
+    docs = None
+    if docs_url is not None:
+        registries = [found.registry for found in core.namespaces.values()]
+        docs = DocsPages(registries, docs_url, error_event=error_event, viewer=docs_viewer)
+    return core, docs
+
+
+class _Sessions:
+    """The core's questions, answered from python-socketio's manager and handlers."""
+
+    __slots__ = ("_server",)
+
+    def __init__(self, server: Any) -> None:
+        self._server = server
+
+    def sid(self, eio_sid: str, namespace: str) -> str | None:
+        manager = self._server.manager
+        sid = manager.sid_from_eio_sid(eio_sid, namespace)
+        if sid is None or not manager.is_connected(sid, namespace):
+            return None
+        return sid  # type: ignore[no-any-return]
+
+    def awaits_ack(self, sid: str, id: int) -> bool:
+        return id in self._server.manager.callbacks.get(sid, ())
+
+    def handles(self, namespace: str, name: str) -> bool:
+        server = self._server
+        handler, _ = server._get_event_handler(name, namespace, ())
+        if handler is not None:
+            return True
+        ns_handler, _ = server._get_namespace_handler(namespace, ())
+        if ns_handler is None:
+            return False
+        return hasattr(ns_handler, "on_" + name) or _dispatches_any(type(ns_handler))
+
+
 class _ServerMixin:
     """What both servers share; no I/O here (python-socketio's ``base_server`` idea)."""
 
-    _sioschema: Dispatcher
+    _sioschema: Core
     _sioschema_docs: DocsPages | None
+    _sioschema_screened: bool
     packet_class: Any
 
-    def _sioschema_bind(
-        self,
-        registry: Registries,
-        error_event: str,
-        on_payload_error: ErrorHook | None,
-        limits: Limits | None,
-        docs_url: str | None = None,
-        docs_viewer: str | None = None,
-    ) -> None:
-        self._sioschema = Dispatcher(
-            registry, error_event=error_event, on_payload_error=on_payload_error, limits=limits
+    def _sioschema_bind(self, core: Core, docs: DocsPages | None) -> None:
+        """Attach the core to this server: the one bind every adapter goes through."""
+        self._sioschema = core
+        self._sioschema_docs = docs
+        self._sioschema_screened = _screened(self.packet_class)
+        # scale-out: pre-encoded JSON only where a message-queue manager can write it
+        queue_ok = writes_raw(self.manager)  # type: ignore[attr-defined]
+        core.attach(
+            _Sessions(self),
+            self.packet_class.reconstruct_binary,
+            raw_out=issubclass(self.packet_class, CodecPacket) and queue_ok,
         )
-        self._sioschema_docs = None
-        if docs_url is not None:
-            self._sioschema_docs = DocsPages(
-                list(self.registries.values()),
-                docs_url,
-                error_event=error_event,
-                viewer=docs_viewer,
-            )
 
     @property
     def limits(self) -> Limits:
         """The limits every client's frames are held to."""
         return self._sioschema.limits
 
-    # -- screening every frame, before python-socketio's own dispatch --------------------
-
-    def _sioschema_connected(self, eio_sid: str, namespace: str) -> str | None:
-        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)  # type: ignore[attr-defined]
-        if sid is None or not self.manager.is_connected(sid, namespace):  # type: ignore[attr-defined]
-            return None
-        return sid  # type: ignore[no-any-return]
-
-    def _sioschema_screen(self, eio_sid: str, frame: Any) -> list[Action]:
-        """Check one Engine.IO message; say what to do with it (no I/O here).
-
-        Every frame that breaks the protocol or a limit gets one answer and one log
-        line; only what passes reaches python-socketio's ``_handle_*`` methods.
-        """
-        core = self._sioschema
-        actions: list[Action] = []
-        pending = core.pending.get(eio_sid)
-        if isinstance(frame, (bytes, bytearray)):
-            if pending is None:
-                core.logger.warning("closed %s: a binary frame outside a binary packet", eio_sid)
-                return [(CLOSE, "/", None, None)]
-            return self._sioschema_attachment(eio_sid, pending, bytes(frame))
-        if not isinstance(frame, str):
-            # Engine.IO decodes a message that happens to be JSON (``4[1]``, ``4null``)
-            header = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
-            error = WireError(code="bad_packet", detail="Unknown packet type")
-            return [self._sioschema_refuse(eio_sid, header, error)]
-        if pending is None and len(frame) <= core.limits.max_payload_bytes:
-            fast = core.codec.decode_frame(frame)  # a declared event: one msgspec pass
-            if fast is not None and self._sioschema_connected(eio_sid, fast[0]) is not None:
-                return [(packet.EVENT, *fast)]
-        if pending is not None:  # a text frame where an attachment was due
-            del core.pending[eio_sid]
-            if not pending.discard:
-                data = pending.data
-                name = echoed(data[0]) if pending.header.type == packet.BINARY_EVENT else ""
-                error = WireError(
-                    code="bad_packet", detail="Expected a binary attachment", event=name
-                )
-                actions.append(self._sioschema_refuse(eio_sid, pending.header, error))
-        try:
-            actions.append(self._sioschema_packet(eio_sid, frame))
-        except WireError as error:
-            header = error.header or Header(type=-1, attachments=0, namespace="/", id=None, body=0)
-            actions.append(self._sioschema_refuse(eio_sid, header, error))
-        return actions
-
-    def _sioschema_packet(self, eio_sid: str, frame: str) -> Action:
-        core = self._sioschema
-        limits = core.limits
-        header = parse_header(frame)
-        try:
-            if len(frame) > limits.max_payload_bytes:
-                detail = f"Packet larger than {limits.max_payload_bytes} bytes"
-                raise WireError(code="payload_too_large", detail=detail)
-            kind, namespace, id = header.type, header.namespace, header.id
-            body = frame[header.body :]
-            if kind == packet.CONNECT:
-                return (kind, namespace, None, decode_json(body, limits) if body else None)
-            if kind == packet.DISCONNECT:
-                return (kind, namespace, None, None)
-            sid = self._sioschema_connected(eio_sid, namespace)
-            if sid is None:
-                detail = f"Not connected to namespace `{namespace}`"
-                raise WireError(code="unknown_namespace", detail=detail)
-            if kind == packet.CONNECT_ERROR:
-                raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
-            data = self._sioschema_json(body, namespace, kind) if body else None
-            if kind == packet.EVENT or kind == packet.BINARY_EVENT:
-                if type(data) is not list or not data or type(data[0]) is not str:
-                    raise WireError(
-                        code="bad_packet", detail="Event data must be an array starting with a name"
-                    )
-                if data[0] in RESERVED_EVENTS:
-                    detail = f"`{data[0]}` is reserved by Socket.IO"
-                    raise WireError(code="reserved_event", detail=detail, event=data[0])
-            else:  # an ack to a server emit
-                if type(data) is not list:
-                    raise WireError(code="bad_packet", detail="Ack data must be an array")
-                callbacks = self.manager.callbacks.get(sid, {})  # type: ignore[attr-defined]
-                if id is None or not id or id not in callbacks:
-                    raise WireError(code="bad_packet", detail="Unknown ack id")
-            if kind == packet.BINARY_EVENT or kind == packet.BINARY_ACK:
-                if not 1 <= header.attachments <= limits.max_attachments:
-                    detail = f"Binary packets carry 1 to {limits.max_attachments} attachments"
-                    core.pending[eio_sid] = Pending(header, None, 0, discard=True)
-                    raise WireError(code="payload_too_large", detail=detail)
-                core.pending[eio_sid] = Pending(header, data, len(frame))
-                return (None, namespace, None, None)
-            return (kind, namespace, id, data)
-        except WireError as error:
-            error.header = header
-            if not error.event and header.type in (packet.EVENT, packet.BINARY_EVENT):
-                error.event = event_name(frame[header.body :])
-            binary = header.type in (packet.BINARY_EVENT, packet.BINARY_ACK)
-            if binary and header.attachments >= 1 and eio_sid not in core.pending:
-                # the attachments it announced follow: skip them, do not read them as
-                # binary frames outside a packet (which closes the connection)
-                core.pending[eio_sid] = Pending(header, None, 0, discard=True)
-            raise
-
-    def _sioschema_json(self, body: str, namespace: str, kind: int) -> Any:
-        limits = self._sioschema.limits
-        try:
-            return decode_json(body, limits)
-        except WireError as error:
-            if error.code != "invalid_number" or not error.detail.startswith("Integer"):
-                raise
-            # integers beyond int64 pass only for an event whose schema declares them
-            data = decode_json(body, limits, big_ints=True)
-            if kind == packet.EVENT or kind == packet.BINARY_EVENT:
-                name = data[0] if type(data) is list and data else None
-                event = self._sioschema.declared(namespace, name) if type(name) is str else None
-                if event is not None and event.request_codec.big_ints:
-                    return data
-            raise
-
-    def _sioschema_attachment(self, eio_sid: str, pending: Pending, frame: bytes) -> list[Action]:
-        core = self._sioschema
-        header = pending.header
-        data = pending.data
-        name = echoed(data[0]) if header.type == packet.BINARY_EVENT and data else ""
-        if pending.discard:
-            pending.size += 1
-            if pending.size >= header.attachments:
-                del core.pending[eio_sid]
-            return []
-        pending.attachments.append(frame)
-        pending.size += len(frame)
-        if pending.size > core.limits.max_payload_bytes:
-            pending.discard = True
-            pending.size = len(pending.attachments)
-            if pending.size >= header.attachments:
-                del core.pending[eio_sid]
-            detail = f"Packet larger than {core.limits.max_payload_bytes} bytes"
-            return [
-                self._sioschema_refuse(
-                    eio_sid, header, WireError(code="payload_too_large", detail=detail, event=name)
-                )
-            ]
-        if len(pending.attachments) < header.attachments:
-            return []
-        del core.pending[eio_sid]
-        try:
-            data = self.packet_class.reconstruct_binary(pending.data, pending.attachments)
-        except (IndexError, KeyError, TypeError):
-            error = WireError(code="bad_packet", detail="Invalid binary placeholder", event=name)
-            return [self._sioschema_refuse(eio_sid, header, error)]
-        kind = packet.EVENT if header.type == packet.BINARY_EVENT else packet.ACK
-        return [(kind, header.namespace, header.id, data)]
-
-    def _sioschema_refuse(self, eio_sid: str, header: Header, error: WireError) -> Action:
-        """The answer to a frame that broke the protocol or a limit (logged once)."""
-        namespace = header.namespace
-        sid = self._sioschema_connected(eio_sid, namespace)
-        failure = PayloadError(
-            error.code, error.event, error.detail, namespace=namespace, kind="packet"
-        )
-        reply = self._sioschema.reject(failure, sid or eio_sid)
-        if sid is None or header.type == packet.CONNECT:
-            return (REFUSE, namespace, None, {"message": error.detail, "data": reply})
-        is_event = header.type == packet.EVENT or header.type == packet.BINARY_EVENT
-        return (REPLY, namespace, header.id if is_event else None, reply)
-
-    def _sioschema_answer(self, namespace: str, value: Any) -> Any:
-        """The packet for a REFUSE action."""
-        return self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
-
     @property
     def registries(self) -> dict[str, type[EventRegistry]]:
         """The bound registries by namespace."""
         return {ns: found.registry for ns, found in self._sioschema.namespaces.items()}
 
-    @overload
-    def on(
-        self, event: Event | str, handler: None = None, namespace: str | None = None
-    ) -> Callable[[F], F]: ...
-
-    @overload
-    def on(self, event: Event | str, handler: F, namespace: str | None = None) -> None: ...
-
-    def on(
-        self, event: Event | str, handler: F | None = None, namespace: str | None = None
-    ) -> Callable[[F], F] | None:
-        """Register a handler for a declared :class:`Event` (or any event name).
-
-        The handler receives ``(sid, *args)`` with the request already validated and
-        converted to its declared types; its return value is the ack.
-        """
-        name, namespace = self._sioschema.handler_key(event, namespace)
-        return super().on(name, handler, namespace)  # type: ignore[misc, no-any-return]
-
-    def _sioschema_handles(self, name: str, namespace: str) -> bool:
-        """Whether a handler (function, catch-all or namespace class) takes ``name``."""
-        handler, _ = self._get_event_handler(name, namespace, ())  # type: ignore[attr-defined]
-        if handler is not None:
-            return True
-        ns_handler, _ = self._get_namespace_handler(namespace, ())  # type: ignore[attr-defined]
-        if ns_handler is None:
-            return False
-        return hasattr(ns_handler, "on_" + name) or _dispatches_any(type(ns_handler))
-
-    def _sioschema_connect_args(self, namespace: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Validate a connection's ``auth`` against the registry; refuse it if it breaks.
-
-        ``args`` is ``(sid, environ, auth)``, or ``(sid, environ)`` when the client sent
-        no auth and python-socketio tries the handler's older signature first (releases
-        before 5.17): a missing auth is checked as ``None`` either way.
-        """
-        found = self._sioschema.namespaces.get(namespace)
-        codec = found.auth_codec if found is not None else None
-        if codec is None or len(args) < 2:
-            return args
+    def _sioschema_receive(self, eio_sid: str, data: Any) -> list[Any]:
+        """The core's actions for one Engine.IO message."""
+        core = self._sioschema
+        if self._sioschema_screened or core.expects_attachment(eio_sid):
+            return core.receive(eio_sid, data)
+        # another serializer (msgpack, ...): it decodes, the core screens what it made
         try:
-            (auth,) = codec.decode((args[2] if len(args) > 2 else None,), "connect", namespace)
-        except PayloadError as error:
-            reply = self._sioschema.reject(error, args[0])
-            raise exceptions.ConnectionRefusedError(error.detail, reply) from None
-        return (*args[:2], auth, *args[3:]) if len(args) > 2 else args
+            pkt = self.packet_class(encoded_packet=data)
+        except Exception:
+            return core.undecodable(eio_sid, "Invalid packet")
+        return core.receive_decoded(
+            eio_sid, pkt.packet_type, pkt.namespace, pkt.id, pkt.data, pkt.attachment_count
+        )
+
+    def _sioschema_on(self, event: Event | str, handler: Any, namespace: str | None) -> Any:
+        name, namespace = self._sioschema.handler_key(event, namespace)
+        if handler is None:
+
+            def register(handler: Any) -> Any:
+                _check_handler(event, handler, skip=1)
+                super(_ServerMixin, self).on(name, handler, namespace)  # type: ignore[misc]
+                return handler
+
+            return register
+        _check_handler(event, handler, skip=1)
+        return super().on(name, handler, namespace)  # type: ignore[misc]
 
     def _sioschema_connect_failed(self, eio_sid: str, namespace: str, exc: Exception) -> Any:
         """A connect handler raised: refuse the connection (fail closed), log once.
 
-        Returns the packet to send, after undoing python-socketio's half-made session.
+        Returns the session and the packet to send; python-socketio leaves the
+        half-made session to undo.
         """
-        namespace = namespace or "/"
         core = self._sioschema
         error = core.internal_error("connect", namespace)
         error.__cause__ = exc
         reply = core.reject(error, eio_sid)
         value = {"message": "Connection refused: internal server error", "data": reply}
-        manager = self.manager  # type: ignore[attr-defined]
-        sid = manager.sid_from_eio_sid(eio_sid, namespace)
-        if self.always_connect:  # type: ignore[attr-defined]
-            pkt = self.packet_class(packet.DISCONNECT, data=value, namespace=namespace)
-        else:
-            pkt = self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
-        return sid, pkt
-
-    def _sioschema_request(
-        self, name: str, namespace: str, data: list[Any] | Typed
-    ) -> tuple[Event | None, tuple[Any, ...] | list[Any]]:
-        """Find the declaration of an incoming event and validate its arguments."""
-        core = self._sioschema
-        if not self._sioschema_handles(name, namespace):
-            raise core.unknown_event(name, namespace)
-        if type(data) is Typed:
-            return data[1], data[2]
-        event = core.declared(namespace, name)
-        if event is None:  # a plain handler on a registry namespace: not validated
-            return None, data[1:]
-        return event, event.request_codec.decode(data[1:], name, namespace)
-
-    def _sioschema_ack(self, event: Event | None, value: Any, namespace: str) -> list[Any]:
-        """The ACK packet data for a handler's return value (checked when declared)."""
-        if event is not None:
-            data = self._sioschema.encode_ack(event, value, namespace)
-            arity = event.ack_codec.arity
-            # by the declared arity, so a declared `None` value is sent as null
-            return [data] if arity == 1 else list(data) if arity else []
-        # python-socketio's packing: None is no value, a tuple is several values
-        if value is None:
-            return []
-        if isinstance(value, tuple):
-            return list(value)
-        return [value]
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)  # type: ignore[attr-defined]
+        kind = packet.DISCONNECT if self.always_connect else packet.CONNECT_ERROR  # type: ignore[attr-defined]
+        return sid, self.packet_class(kind, data=value, namespace=namespace)
 
     def _sioschema_ack_packet(
         self, event: Event | None, namespace: str, id: int, data: list[Any]
@@ -388,6 +250,9 @@ class _ServerMixin:
             data=[self._sioschema.error_event, reply],
             binary=False,
         )
+
+    def _sioschema_refusal(self, action: Refuse) -> Any:
+        return self.packet_class(packet.CONNECT_ERROR, data=action.data, namespace=action.namespace)
 
 
 class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
@@ -423,11 +288,48 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
+        core, docs = _make_core(
+            registry, error_event, on_payload_error, limits, docs_url, docs_viewer
+        )
         kwargs.setdefault("serializer", codec_packet())
-        kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
+        kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
+        self._sioschema_bind(core, docs)
+
+    @overload
+    def on(
+        self, event: Event[Several, A], handler: None = None, namespace: str | None = None
+    ) -> Callable[[Callable[..., A]], Callable[..., A]]: ...
+
+    @overload
+    def on(
+        self, event: Event[None, A], handler: None = None, namespace: str | None = None
+    ) -> Callable[[Callable[[str], A]], Callable[[str], A]]: ...
+
+    @overload
+    def on(
+        self, event: Event[R, A], handler: None = None, namespace: str | None = None
+    ) -> Callable[[Callable[[str, R], A]], Callable[[str, R], A]]: ...
+
+    @overload
+    def on(
+        self, event: str, handler: None = None, namespace: str | None = None
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def on(self, event: Event | str, handler: F, namespace: str | None = None) -> None: ...
+
+    def on(self, event: Event | str, handler: Any = None, namespace: str | None = None) -> Any:
+        """Register a handler for a declared :class:`Event` (or any event name).
+
+        The handler receives ``(sid, *args)`` with the request already validated and
+        converted to its declared types; its return value is the ack. A type checker
+        checks the handler against an ``Event[Request, Ack]``; at run time a handler
+        whose annotations contradict the declaration (``-> None`` for a declared ack,
+        a request parameter of another class) raises
+        :class:`~sioschema.SioSchemaError`, naming both.
+        """
+        return self._sioschema_on(event, handler, namespace)
 
     @overload
     def emit(
@@ -473,8 +375,6 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         that breaks its type is logged and dropped.
         """
         name, data, namespace, declared = self._sioschema.outgoing(event, data, namespace)
-        if callback is not None and declared is not None:
-            callback = self._sioschema.checked_callback(declared, namespace, callback)
         super().emit(
             name,
             data=data,
@@ -482,7 +382,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             room=room,
             skip_sid=skip_sid,
             namespace=namespace,
-            callback=callback,
+            callback=self._sioschema.checked_callback(
+                declared, namespace, callback, for_call=_calling.get()
+            ),
             ignore_queue=ignore_queue,
         )
 
@@ -525,51 +427,77 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         Raises :class:`~sioschema.PayloadError` (code ``invalid_ack``) when the client's
         ack breaks the declared type, ``socketio.exceptions.TimeoutError`` on timeout.
         """
-        if to is None and sid is None:
-            msg = "Cannot use call() to broadcast."
-            raise ValueError(msg)
-        if not self.async_handlers:
-            msg = "Cannot use call() when async_handlers is False."
-            raise RuntimeError(msg)
-        name, data, namespace, declared = self._sioschema.outgoing(event, data, namespace)
-        done = self.eio.create_event()
-        received: list[tuple[Any, ...]] = []
-
-        def event_callback(*args: Any) -> None:
-            received.append(args)
-            done.set()
-
-        super().emit(
-            name,
-            data=data,
-            room=to or sid,
-            namespace=namespace,
-            callback=event_callback,
-            ignore_queue=ignore_queue,
-        )
-        if not done.wait(timeout=timeout):
-            raise exceptions.TimeoutError()
-        return self._sioschema.decode_call_ack(declared, namespace, received[0])
+        token = _calling.set(True)
+        try:
+            result = super().call(
+                event,
+                data=data,
+                to=to,
+                sid=sid,
+                namespace=namespace,
+                timeout=timeout,
+                ignore_queue=ignore_queue,
+            )
+        finally:
+            _calling.reset(token)
+        return self._sioschema.call_result(result)
 
     def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
-        if not _screened(self.packet_class):  # a custom serializer: not screened
-            super()._handle_eio_message(eio_sid, data)
-            return
-        for what, namespace, id, value in self._sioschema_screen(eio_sid, data):
-            if what == packet.EVENT:
-                self._handle_event(eio_sid, namespace, id, value)
-            elif what == packet.ACK:
-                self._handle_ack(eio_sid, namespace, id, value)
-            elif what == packet.CONNECT:
-                self._handle_connect(eio_sid, namespace, value)
-            elif what == packet.DISCONNECT:
-                self._handle_disconnect(eio_sid, namespace, self.reason.CLIENT_DISCONNECT)
-            elif what == REPLY:
-                self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, value))
-            elif what == REFUSE:
-                self._send_packet(eio_sid, self._sioschema_answer(namespace, value))
-            elif what == CLOSE:
+        for action in self._sioschema_receive(eio_sid, data):
+            kind = type(action)
+            if kind is Deliver:
+                self._sioschema_deliver(eio_sid, action)
+            elif kind is Acked:
+                self._handle_ack(eio_sid, action.namespace, action.id, action.args)
+            elif kind is Connect:
+                self._handle_connect(eio_sid, action.namespace, action.data)
+            elif kind is Disconnect:
+                self._handle_disconnect(eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT)
+            elif kind is Reply:
+                pkt = self._sioschema_error_packet(action.namespace, action.id, action.reply)
+                self._send_packet(eio_sid, pkt)
+            elif kind is Refuse:
+                self._send_packet(eio_sid, self._sioschema_refusal(action))
+            elif kind is Close:
                 self.eio.disconnect(eio_sid)
+
+    def _sioschema_deliver(self, eio_sid: str, action: Deliver) -> None:
+        if not self.async_handlers:
+            self._sioschema_call(eio_sid, action)
+            return
+        core = self._sioschema
+        if not core.enter(eio_sid):
+            reply = core.reject(core.rate_limited(action.name, action.namespace), action.sid)
+            self._send_packet(
+                eio_sid, self._sioschema_error_packet(action.namespace, action.id, reply)
+            )
+            return
+        self.start_background_task(self._sioschema_run, eio_sid, action)
+
+    def _sioschema_run(self, eio_sid: str, action: Deliver) -> None:
+        try:
+            self._sioschema_call(eio_sid, action)
+        finally:
+            self._sioschema.leave(eio_sid)
+
+    def _sioschema_call(self, eio_sid: str, action: Deliver) -> None:
+        """Run the handler of a delivered event and send its ack (or the error)."""
+        core = self._sioschema
+        name, namespace, id = action.name, action.namespace, action.id
+        try:
+            try:
+                value = self._trigger_event(name, namespace, action.sid, *action.args)
+            except Exception as exc:
+                raise core.internal_error(name, namespace) from exc
+            if id is None:
+                return
+            data = core.ack_data(action.event, value, namespace)
+        except PayloadError as error:
+            reply = core.reject(error, action.sid)
+            self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            return
+        event = action.event if isinstance(action.event, Event) else None
+        self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
 
     def handle_request(self, environ: Any, start_response: Any) -> Any:
         """python-socketio's WSGI entry point; warns once if docs are set but unserved."""
@@ -587,62 +515,11 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             super()._handle_connect(eio_sid, namespace, data)
         except Exception as exc:
             sid, pkt = self._sioschema_connect_failed(eio_sid, namespace, exc)
-            namespace = namespace or "/"
             if sid is not None and self.always_connect:
                 self.manager.pre_disconnect(sid, namespace)
             self._send_packet(eio_sid, pkt)
             if sid is not None:
                 self.manager.disconnect(sid, namespace, ignore_queue=True)
-
-    def _trigger_event(self, event: str, namespace: str, *args: Any) -> Any:
-        if event == "connect":
-            args = self._sioschema_connect_args(namespace, args)
-        return super()._trigger_event(event, namespace, *args)
-
-    def _handle_event(self, eio_sid: str, namespace: str, id: Any, data: Any) -> None:
-        namespace = namespace or "/"
-        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
-        if not self.manager.is_connected(sid, namespace):
-            self.logger.warning("%s is not connected to namespace %s", sid, namespace)
-            return
-        if not self.async_handlers:
-            self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
-            return
-        core = self._sioschema
-        if not core.enter(eio_sid):
-            reply = core.reject(core.rate_limited(data[0], namespace), sid)
-            self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
-            return
-        self.start_background_task(self._sioschema_run, sid, eio_sid, data, namespace, id)
-
-    def _sioschema_run(self, sid: str, eio_sid: str, data: Any, namespace: str, id: Any) -> None:
-        try:
-            self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
-        finally:
-            self._sioschema.leave(eio_sid)
-
-    def _handle_event_internal(
-        self, server: Server, sid: str, eio_sid: str, data: list[Any], namespace: str, id: Any
-    ) -> None:
-        core = self._sioschema
-        name = data[0]
-        if not isinstance(name, str):  # only with a custom serializer (not screened)
-            super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
-            return
-        try:
-            event, args = self._sioschema_request(name, namespace, data)
-            try:
-                value = server._trigger_event(name, namespace, sid, *args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            ack = self._sioschema_ack(event, value, namespace)
-        except PayloadError as error:
-            reply = core.reject(error, sid)
-            self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
-            return
-        self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, ack))
 
 
 class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
@@ -650,7 +527,8 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
 
     The asyncio mirror of :class:`Server`, with the same arguments; ``emit`` and
     ``call`` are coroutines, handlers may be coroutines or plain functions. The docs
-    (``docs_url=``) are served by this module's :class:`ASGIApp`.
+    (``docs_url=``) are served by this module's :class:`ASGIApp`, or on aiohttp by
+    ``attach``.
     """
 
     def __init__(
@@ -664,11 +542,49 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema_bind(registry, error_event, on_payload_error, limits, docs_url, docs_viewer)
+        core, docs = _make_core(
+            registry, error_event, on_payload_error, limits, docs_url, docs_viewer
+        )
         kwargs.setdefault("serializer", codec_packet())
-        kwargs["namespaces"] = self._sioschema.accepted_namespaces(kwargs.get("namespaces"))
+        kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema.raw_out = issubclass(self.packet_class, CodecPacket)
+        self._sioschema_bind(core, docs)
+
+    @overload
+    def on(
+        self, event: Event[Several, A], handler: None = None, namespace: str | None = None
+    ) -> _RegisterMany[A]: ...
+
+    @overload
+    def on(
+        self, event: Event[None, A], handler: None = None, namespace: str | None = None
+    ) -> _RegisterNone[A]: ...
+
+    @overload
+    def on(
+        self, event: Event[R, A], handler: None = None, namespace: str | None = None
+    ) -> _RegisterOne[R, A]: ...
+
+    @overload
+    def on(
+        self, event: str, handler: None = None, namespace: str | None = None
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def on(self, event: Event | str, handler: F, namespace: str | None = None) -> None: ...
+
+    def on(self, event: Event | str, handler: Any = None, namespace: str | None = None) -> Any:
+        """Register a handler for a declared :class:`Event` (or any event name).
+
+        The handler receives ``(sid, *args)`` with the request already validated and
+        converted to its declared types; its return value is the ack. A type checker
+        checks the handler (a coroutine function or a plain one) against an
+        ``Event[Request, Ack]``; at run time a handler whose annotations contradict the
+        declaration (``-> None`` for a declared ack, a request parameter of another
+        class) raises
+        :class:`~sioschema.SioSchemaError`, naming both.
+        """
+        return self._sioschema_on(event, handler, namespace)
 
     @overload
     async def emit(
@@ -714,8 +630,6 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         that breaks its type is logged and dropped.
         """
         name, data, namespace, declared = self._sioschema.outgoing(event, data, namespace)
-        if callback is not None and declared is not None:
-            callback = self._sioschema.checked_callback(declared, namespace, callback)
         await super().emit(
             name,
             data=data,
@@ -723,7 +637,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             room=room,
             skip_sid=skip_sid,
             namespace=namespace,
-            callback=callback,
+            callback=self._sioschema.checked_callback(
+                declared, namespace, callback, for_call=_calling.get()
+            ),
             ignore_queue=ignore_queue,
         )
 
@@ -766,53 +682,80 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         Raises :class:`~sioschema.PayloadError` (code ``invalid_ack``) when the client's
         ack breaks the declared type, ``socketio.exceptions.TimeoutError`` on timeout.
         """
-        if to is None and sid is None:
-            msg = "Cannot use call() to broadcast."
-            raise ValueError(msg)
-        if not self.async_handlers:
-            msg = "Cannot use call() when async_handlers is False."
-            raise RuntimeError(msg)
-        name, data, namespace, declared = self._sioschema.outgoing(event, data, namespace)
-        done = self.eio.create_event()
-        received: list[tuple[Any, ...]] = []
-
-        def event_callback(*args: Any) -> None:
-            received.append(args)
-            done.set()
-
-        await super().emit(
-            name,
-            data=data,
-            room=to or sid,
-            namespace=namespace,
-            callback=event_callback,
-            ignore_queue=ignore_queue,
-        )
+        token = _calling.set(True)
         try:
-            await asyncio.wait_for(done.wait(), timeout)
-        except asyncio.TimeoutError:
-            raise exceptions.TimeoutError() from None
-        return self._sioschema.decode_call_ack(declared, namespace, received[0])
+            result = await super().call(
+                event,
+                data=data,
+                to=to,
+                sid=sid,
+                namespace=namespace,
+                timeout=timeout,
+                ignore_queue=ignore_queue,
+            )
+        finally:
+            _calling.reset(token)
+        return self._sioschema.call_result(result)
 
     async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
-        if not _screened(self.packet_class):  # a custom serializer: not screened
-            await super()._handle_eio_message(eio_sid, data)
-            return
-        for what, namespace, id, value in self._sioschema_screen(eio_sid, data):
-            if what == packet.EVENT:
-                await self._handle_event(eio_sid, namespace, id, value)
-            elif what == packet.ACK:
-                await self._handle_ack(eio_sid, namespace, id, value)
-            elif what == packet.CONNECT:
-                await self._handle_connect(eio_sid, namespace, value)
-            elif what == packet.DISCONNECT:
-                await self._handle_disconnect(eio_sid, namespace, self.reason.CLIENT_DISCONNECT)
-            elif what == REPLY:
-                await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, value))
-            elif what == REFUSE:
-                await self._send_packet(eio_sid, self._sioschema_answer(namespace, value))
-            elif what == CLOSE:
+        for action in self._sioschema_receive(eio_sid, data):
+            kind = type(action)
+            if kind is Deliver:
+                await self._sioschema_deliver(eio_sid, action)
+            elif kind is Acked:
+                await self._handle_ack(eio_sid, action.namespace, action.id, action.args)
+            elif kind is Connect:
+                await self._handle_connect(eio_sid, action.namespace, action.data)
+            elif kind is Disconnect:
+                await self._handle_disconnect(
+                    eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT
+                )
+            elif kind is Reply:
+                pkt = self._sioschema_error_packet(action.namespace, action.id, action.reply)
+                await self._send_packet(eio_sid, pkt)
+            elif kind is Refuse:
+                await self._send_packet(eio_sid, self._sioschema_refusal(action))
+            elif kind is Close:
                 await self.eio.disconnect(eio_sid)
+
+    async def _sioschema_deliver(self, eio_sid: str, action: Deliver) -> None:
+        if not self.async_handlers:
+            await self._sioschema_call(eio_sid, action)
+            return
+        core = self._sioschema
+        if not core.enter(eio_sid):
+            reply = core.reject(core.rate_limited(action.name, action.namespace), action.sid)
+            pkt = self._sioschema_error_packet(action.namespace, action.id, reply)
+            await self._send_packet(eio_sid, pkt)
+            return
+        task = self.start_background_task(self._sioschema_run, eio_sid, action)
+        _tasks.add(task)
+        task.add_done_callback(_tasks.discard)
+
+    async def _sioschema_run(self, eio_sid: str, action: Deliver) -> None:
+        try:
+            await self._sioschema_call(eio_sid, action)
+        finally:
+            self._sioschema.leave(eio_sid)
+
+    async def _sioschema_call(self, eio_sid: str, action: Deliver) -> None:
+        """Run the handler of a delivered event and send its ack (or the error)."""
+        core = self._sioschema
+        name, namespace, id = action.name, action.namespace, action.id
+        try:
+            try:
+                value = await self._trigger_event(name, namespace, action.sid, *action.args)
+            except Exception as exc:
+                raise core.internal_error(name, namespace) from exc
+            if id is None:
+                return
+            data = core.ack_data(action.event, value, namespace)
+        except PayloadError as error:
+            reply = core.reject(error, action.sid)
+            await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            return
+        event = action.event if isinstance(action.event, Event) else None
+        await self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
 
     async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
         """python-socketio's entry point; warns once if docs are set but unserved."""
@@ -853,72 +796,27 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             await super()._handle_connect(eio_sid, namespace, data)
         except Exception as exc:
             sid, pkt = self._sioschema_connect_failed(eio_sid, namespace, exc)
-            namespace = namespace or "/"
             if sid is not None and self.always_connect:
                 self.manager.pre_disconnect(sid, namespace)
             await self._send_packet(eio_sid, pkt)
             if sid is not None:
                 await self.manager.disconnect(sid, namespace, ignore_queue=True)
 
-    async def _trigger_event(self, event: str, namespace: str, *args: Any) -> Any:
-        if event == "connect":
-            args = self._sioschema_connect_args(namespace, args)
-        return await super()._trigger_event(event, namespace, *args)
 
-    async def _handle_event(self, eio_sid: str, namespace: str, id: Any, data: Any) -> None:
-        namespace = namespace or "/"
-        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
-        if not self.manager.is_connected(sid, namespace):
-            self.logger.warning("%s is not connected to namespace %s", sid, namespace)
-            return
-        if not self.async_handlers:
-            await self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
-            return
-        core = self._sioschema
-        if not core.enter(eio_sid):
-            reply = core.reject(core.rate_limited(data[0], namespace), sid)
-            await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
-            return
-        task = self.start_background_task(self._sioschema_run, sid, eio_sid, data, namespace, id)
-        _tasks.add(task)
-        task.add_done_callback(_tasks.discard)
+def adopt(server: socketio.Server, core: Core) -> Server:
+    """Make the plain ``socketio.Server`` Flask-SocketIO built a sioschema :class:`Server`
+    bound to ``core``, in place (Flask-SocketIO has no way to pick the server class).
 
-    async def _sioschema_run(
-        self, sid: str, eio_sid: str, data: Any, namespace: str, id: Any
-    ) -> None:
-        try:
-            await self._handle_event_internal(self, sid, eio_sid, data, namespace, id)
-        finally:
-            self._sioschema.leave(eio_sid)
-
-    async def _handle_event_internal(
-        self,
-        server: AsyncServer,
-        sid: str,
-        eio_sid: str,
-        data: list[Any],
-        namespace: str,
-        id: Any,
-    ) -> None:
-        core = self._sioschema
-        name = data[0]
-        if not isinstance(name, str):  # only with a custom serializer (not screened)
-            await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
-            return
-        try:
-            event, args = self._sioschema_request(name, namespace, data)
-            try:
-                value = await server._trigger_event(name, namespace, sid, *args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            ack = self._sioschema_ack(event, value, namespace)
-        except PayloadError as error:
-            reply = core.reject(error, sid)
-            await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
-            return
-        await self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, ack))
+    sioschema's Server only adds methods; its state is set by the same bind the
+    constructor uses, and Engine.IO is given the bound methods python-socketio
+    registered at construction again.
+    """
+    server.__class__ = Server
+    assert isinstance(server, Server)
+    server._sioschema_bind(core, None)  # docs pages: served by Flask routes
+    server.eio.on("message", server._handle_eio_message)
+    server.eio.on("disconnect", server._handle_eio_disconnect)
+    return server
 
 
 _NOT_ALLOWED = Page(405, "text/plain; charset=utf-8", b"Method Not Allowed")

@@ -233,6 +233,12 @@ LAX_IMPLS: dict[str, Callable[..., Any]] = {"echo_point": lambda ctx, p: p}
 # -- Flask-SocketIO ------------------------------------------------------------------------
 
 
+# Raw test clients answer Engine.IO pings only while they read: on a loaded machine a
+# module-scoped bystander can sit unread longer than the default 25 s + 20 s, and the
+# server would close it. The test servers ping every 5 minutes instead.
+PATIENT: dict[str, Any] = {"ping_interval": 300, "ping_timeout": 60}
+
+
 def flask_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
     import flask
     import flask_socketio
@@ -240,7 +246,7 @@ def flask_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
     from sioschema.flask import SocketIO
 
     app = flask.Flask(__name__)
-    sio = SocketIO(app, registry=REGISTRIES, async_mode="threading", **options)
+    sio = SocketIO(app, registry=REGISTRIES, async_mode="threading", **{**PATIENT, **options})
 
     def run_ctx(ctx: Ctx, asked_to: str) -> None:
         for event, data, kwargs in ctx.emits:
@@ -314,7 +320,7 @@ def wsgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
 
     from sioschema.socketio import Server, WSGIApp
 
-    sio = Server(registry=REGISTRIES, async_mode="threading", **options)
+    sio = Server(registry=REGISTRIES, async_mode="threading", **{**PATIENT, **options})
 
     def run_ctx(ctx: Ctx) -> None:
         for event, data, kwargs in ctx.emits:
@@ -387,7 +393,7 @@ def asgi_app(recorder: Recorder, **options: Any) -> tuple[Any, Any]:
 
     from sioschema.socketio import ASGIApp, AsyncServer
 
-    sio = AsyncServer(registry=REGISTRIES, async_mode="asgi", **options)
+    sio = AsyncServer(registry=REGISTRIES, async_mode="asgi", **{**PATIENT, **options})
 
     async def run_ctx(ctx: Ctx) -> None:
         for event, data, kwargs in ctx.emits:

@@ -166,3 +166,12 @@ def test_instructions_floor() -> None:
     assert result["decode_vs_bare"].startswith(
         "decode+validate vs bare typed decode (instructions): small "
     )
+
+
+def test_scaleout() -> None:
+    """Both emitters through a real redis-server and a server process; the sioschema
+    emitter first proves it refuses an invalid note."""
+    result = run("scaleout", timeout=120)
+    for name in ("stock", "sioschema"):
+        figures = result["results"][name]
+        assert figures["latency_median_us"] > 0 and figures["e2e_per_s"] > 0

@@ -10,6 +10,10 @@ from sioschema import Event, EventRegistry, asyncapi
 from tests.asyncapi.documents import UNDECLARED_METADATA, documents
 from tests.node import run_node
 
+# A hang guard above the parser run's own 120 s limit (a loaded machine takes a while
+# to start node and parse every document), not a speed check.
+pytestmark = pytest.mark.timeout(180)
+
 
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:

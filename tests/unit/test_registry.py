@@ -28,8 +28,11 @@ def test_public_surface_is_pinned() -> None:
         "Limits",
         "PayloadError",
         "RegistryError",
+        "RequestRejected",
+        "Several",
         "SioSchemaError",
     ]
+    assert issubclass(sioschema.RequestRejected, PayloadError)
     assert issubclass(RegistryError, SioSchemaError)
     assert issubclass(PayloadError, SioSchemaError)
     assert issubclass(PayloadError, ValueError)

@@ -12,20 +12,30 @@ from typing import Any
 import flask_socketio
 import pytest
 import socketio
-from socketio import packet
+from socketio import async_pubsub_manager, packet
 
 from sioschema import _seams
 
 PACKAGE = Path(_seams.__file__).parent
-ADAPTERS = [PACKAGE / "socketio.py", PACKAGE / "flask.py", PACKAGE / "_codec.py"]
+ADAPTERS = [
+    PACKAGE / "socketio.py",
+    PACKAGE / "flask.py",
+    PACKAGE / "_codec.py",
+    PACKAGE / "client.py",
+    PACKAGE / "emitter.py",
+]
 UPSTREAM = [
     socketio.Server,
     socketio.AsyncServer,
+    socketio.Client,
+    socketio.AsyncClient,
     socketio.WSGIApp,
     socketio.ASGIApp,
     packet.Packet,
     socketio.Manager,
     socketio.AsyncManager,
+    socketio.PubSubManager,
+    async_pubsub_manager.AsyncPubSubManager,
     flask_socketio.SocketIO,
 ]
 
@@ -77,7 +87,7 @@ def test_a_reshaped_seam_fails_the_check_naming_it(monkeypatch: pytest.MonkeyPat
     release = f"python-socketio {_seams.version('python-socketio')}"
     assert lines[1:3] == [
         "  - `socketio.Server._send_packet(self, pkt)` is not `(self, eio_sid, pkt, ...)` "
-        f"({release}); sioschema uses it to send error acks and refusals",
+        f"({release}); sioschema uses it to send acks, error replies and refusals",
         "  - `socketio.AsyncServer._handle_ack` does not exist "
         f"({release}); sioschema uses it to pass on a screened ACK",
     ]

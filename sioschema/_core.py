@@ -1,0 +1,841 @@
+"""The protocol core: frames in, typed actions out, no I/O, for servers and clients.
+
+One :class:`Core` per server (or client) owns the Socket.IO side of every connection:
+screening (header, size, limited JSON decoding, names, ack ids, binary attachments),
+the one-pass codec, validation against the registries, ack encoding, error replies and
+their logging, and the per-connection state the limits need (a binary packet waiting
+for its attachments, the handler calls in flight). It never sends anything and knows no
+server class, in the shape of h11 / wsproto and python-socketio's own ``base_server``:
+
+- an adapter feeds every Engine.IO message to :meth:`Core.receive` (or, for a server
+  built with another ``serializer=``, the packet that serializer decoded to
+  :meth:`Core.receive_decoded`) and carries out the actions it returns:
+  :class:`Deliver` (call a handler), :class:`Acked` (an ack of one of our emits
+  arrived), :class:`Connect`, :class:`Disconnect`, :class:`ConnectError` (clients
+  only), :class:`Reply` (send an error ack or error event), :class:`Refuse` (a
+  ``CONNECT_ERROR``) and :class:`Close`;
+- what it needs to know about connections that the Socket.IO library keeps (which
+  session a frame belongs to, which ack ids are awaited, which events have a handler)
+  it asks through :class:`Sessions`, which the adapter implements;
+- outgoing: :meth:`Core.outgoing` checks an emit, :meth:`Core.ack_data` a handler's
+  return value, :meth:`Core.checked_callback` / :meth:`Core.decode_call_ack` the
+  ack a peer sends back.
+
+The ``side`` says which way the registry's declarations point: a ``"server"`` receives
+the client events (``Event``) and checks the emits it sends; a ``"client"`` receives
+the server's emits (``Emit``) and checks the events it sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, Protocol
+
+import msgspec
+
+from ._codec import PacketCodec
+from ._registry import Emit, Event, EventRegistry
+from ._wire import (
+    BINARY_ACK,
+    BINARY_EVENT,
+    CONNECT,
+    CONNECT_ERROR,
+    DISCONNECT,
+    EVENT,
+    RESERVED_EVENTS,
+    Header,
+    Limits,
+    WireError,
+    check_decoded,
+    decode_json,
+    echoed,
+    event_name,
+    is_finite,
+    parse_header,
+)
+from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError
+from .inspect import RegistryInfo, by_namespace, check_error_event
+
+__all__ = [
+    "AckFailed",
+    "Acked",
+    "Action",
+    "Close",
+    "Connect",
+    "ConnectError",
+    "Core",
+    "Deliver",
+    "Disconnect",
+    "ErrorHook",
+    "Pending",
+    "Refuse",
+    "Reply",
+    "Sessions",
+    "Side",
+]
+
+ErrorHook = Callable[[PayloadError, str], Any]
+"""``hook(error, sid)``: observe a rejected message; return a replacement reply or
+``None`` to send ``error.reply()``."""
+
+Side = Literal["server", "client"]
+
+logger = logging.getLogger("sioschema")
+
+_NO_HEADER = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
+
+
+# -- actions --------------------------------------------------------------------------
+
+
+class Deliver(msgspec.Struct, gc=False):
+    """Call the handler of event ``name`` of session ``sid`` with ``args``; when ``id``
+    is not ``None`` the peer waits for an ack with that id.
+
+    ``event`` is the declaration the arguments were validated against (an
+    :class:`Event` on a server, an :class:`Emit` on a client), or ``None`` for an
+    undeclared event, whose ``args`` are the JSON values as received.
+    """
+
+    sid: str
+    namespace: str
+    id: int | None
+    name: str
+    event: Event | Emit[Any, Any] | None
+    args: tuple[Any, ...] | list[Any]
+
+
+class Acked(msgspec.Struct, gc=False):
+    """The ack ``id`` of one of our emits arrived with ``args`` (JSON values): hand it
+    to the callback waiting for it (which checks a declared ack)."""
+
+    sid: str
+    namespace: str
+    id: int
+    args: list[Any]
+
+
+class Connect(msgspec.Struct, gc=False):
+    """A server: a client asks to join ``namespace`` with ``auth`` (validated and typed
+    when the registry declares ``auth=``). A client: the server accepted it, ``data`` is
+    the server's ``{"sid": ...}``."""
+
+    namespace: str
+    data: Any
+
+
+class Disconnect(msgspec.Struct, gc=False):
+    """The peer leaves ``namespace``."""
+
+    namespace: str
+
+
+class ConnectError(msgspec.Struct, gc=False):
+    """A client: the server refused to let it join ``namespace``; ``data`` is its reason."""
+
+    namespace: str
+    data: Any
+
+
+class Reply(msgspec.Struct, gc=False):
+    """Send ``reply`` (an error object, already logged) as the ack ``id``, or as one error
+    event when ``id`` is ``None``."""
+
+    namespace: str
+    id: int | None
+    reply: Any
+
+
+class Refuse(msgspec.Struct, gc=False):
+    """Send a ``CONNECT_ERROR`` for ``namespace`` with ``data``
+    (``{"message": ..., "data": <error object>}``)."""
+
+    namespace: str
+    data: Any
+
+
+class Close(msgspec.Struct, gc=False):
+    """Close the Engine.IO connection (the frame cannot be answered in the protocol)."""
+
+    reason: str
+
+
+Action = Deliver | Acked | Connect | Disconnect | ConnectError | Reply | Refuse | Close
+
+
+class AckFailed:
+    """What a ``call()``'s callback receives for an ack that failed its check."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: PayloadError) -> None:
+        self.error = error
+
+
+class Sessions(Protocol):
+    """What the core asks about connections the Socket.IO library keeps."""
+
+    def sid(self, eio_sid: str, namespace: str) -> str | None:
+        """The session of Engine.IO connection ``eio_sid`` on ``namespace``, if it has
+        joined it (``None`` otherwise)."""
+
+    def awaits_ack(self, sid: str, id: int) -> bool:
+        """Whether session ``sid`` waits for the ack ``id``."""
+
+    def handles(self, namespace: str, name: str) -> bool:
+        """Whether a handler (function, catch-all, namespace class) takes event ``name``."""
+
+
+class Pending:
+    """A binary packet waiting for its attachments (or being skipped after an error)."""
+
+    __slots__ = ("attachments", "data", "discard", "header", "size")
+
+    def __init__(self, header: Header, data: Any, size: int, *, discard: bool = False) -> None:
+        self.header = header
+        self.data = data
+        self.size = size
+        self.discard = discard
+        self.attachments: list[bytes] = []
+
+
+def _no_reconstruct(data: Any, attachments: list[bytes]) -> Any:  # pragma: no cover
+    msg = "Core.attach() was not called"
+    raise RuntimeError(msg)
+
+
+class Core:
+    """The protocol core of one server (or client): see the module docstring.
+
+    :param registries: the bound registries (one per namespace), or ``None``.
+    :param side: ``"server"`` or ``"client"``.
+    :param error_event: the event an error goes out on when no ack was asked for.
+    :param on_payload_error: ``hook(error, sid)`` for every rejected message.
+    :param limits: what one peer may send (default ``Limits()``).
+
+    Raises :class:`~sioschema.SioSchemaError` when two registries share a namespace
+    or the error event clashes with a declared emit, ``TypeError`` for bad limits.
+    """
+
+    __slots__ = (
+        "_declared",
+        "_lock",
+        "codec",
+        "error_event",
+        "in_flight",
+        "limits",
+        "logger",
+        "namespaces",
+        "on_payload_error",
+        "pending",
+        "raw_out",
+        "reconstruct",
+        "sessions",
+        "side",
+    )
+
+    def __init__(
+        self,
+        registries: type[EventRegistry] | Iterable[type[EventRegistry]] | None,
+        *,
+        side: Side = "server",
+        error_event: str = "error",
+        on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        self.namespaces: dict[str, RegistryInfo] = by_namespace(registries)
+        self.side: Side = side
+        self.error_event = error_event
+        self.on_payload_error = on_payload_error
+        self.limits = limits if limits is not None else Limits()
+        if not isinstance(self.limits, Limits):
+            msg = f"limits must be a sioschema.Limits, got {type(self.limits).__name__}"
+            raise TypeError(msg)
+        check_error_event(self.namespaces.values(), error_event)
+        # what this side receives: client events on a server, server emits on a client
+        self._declared: dict[str, dict[str, Event | Emit[Any, Any]]] = {
+            ns: dict(found.events if side == "server" else found.emits)
+            for ns, found in self.namespaces.items()
+        }
+        self.codec = PacketCodec(self.namespaces, self.limits, side=side)
+        self.raw_out = False
+        """Whether checked acks and emits go out as ``msgspec.Raw`` JSON (set when the
+        packet class writes with msgspec)."""
+        self.logger = logger
+        self.sessions: Sessions | None = None
+        self.reconstruct: Callable[[Any, list[bytes]], Any] = _no_reconstruct
+        self.pending: dict[str, Pending] = {}
+        self.in_flight: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def attach(
+        self,
+        sessions: Sessions,
+        reconstruct: Callable[[Any, list[bytes]], Any],
+        *,
+        raw_out: bool,
+    ) -> None:
+        """Connect the core to its adapter: ``sessions`` answers its questions,
+        ``reconstruct(data, attachments)`` rebuilds a binary packet (the packet class's
+        own), ``raw_out`` says whether checked data may go out as ``msgspec.Raw``."""
+        self.sessions = sessions
+        self.reconstruct = reconstruct
+        self.raw_out = raw_out
+
+    # -- per-connection state ----------------------------------------------------------
+
+    def enter(self, eio_sid: str) -> bool:
+        """Count a handler call starting; ``False`` when the connection is at its limit."""
+        with self._lock:
+            running = self.in_flight.get(eio_sid, 0)
+            if running >= self.limits.max_in_flight:
+                return False
+            self.in_flight[eio_sid] = running + 1
+            return True
+
+    def leave(self, eio_sid: str) -> None:
+        """Count a handler call (started by :meth:`enter`) finished."""
+        with self._lock:
+            running = self.in_flight.get(eio_sid)
+            if running is None:
+                return
+            if running <= 1:
+                del self.in_flight[eio_sid]
+            else:
+                self.in_flight[eio_sid] = running - 1
+
+    def forget(self, eio_sid: str) -> None:
+        """Drop a closed connection's state."""
+        self.pending.pop(eio_sid, None)
+        with self._lock:
+            self.in_flight.pop(eio_sid, None)
+
+    def expects_attachment(self, eio_sid: str) -> bool:
+        """Whether the next message of ``eio_sid`` is due to be a binary attachment."""
+        return eio_sid in self.pending
+
+    # -- binding -----------------------------------------------------------------------
+
+    def _bound(self, declared: Event | Emit[Any, Any], namespace: str | None) -> str:
+        """Return the namespace of a declaration, checking it is bound here."""
+        own = declared.namespace
+        found = self.namespaces.get(own)
+        if found is None or found.registry is not declared.registry:
+            msg = f"{declared!r} belongs to a registry that is not bound to this server"
+            raise SioSchemaError(msg)
+        if namespace is not None and namespace != own:
+            msg = f"{declared!r} is declared for namespace `{own}`, not `{namespace}`"
+            raise SioSchemaError(msg)
+        return own
+
+    def handler_key(
+        self, event: Event | Emit[Any, Any] | str, namespace: str | None
+    ) -> tuple[str, str | None]:
+        """``on(event)``: the event name and namespace to register a handler under.
+
+        A server's handlers take :class:`Event` declarations, a client's :class:`Emit`
+        ones; the other kind raises :class:`~sioschema.SioSchemaError`."""
+        takes, other = (Event, Emit) if self.side == "server" else (Emit, Event)
+        if isinstance(event, takes):
+            return event.name, self._bound(event, namespace)
+        if isinstance(event, other):
+            if self.side == "server":
+                msg = f"{event!r} is a server -> client event; handlers take client events"
+            else:
+                msg = f"{event!r} is a client -> server event; handlers take server emits"
+            raise SioSchemaError(msg)
+        assert isinstance(event, str)
+        return event, namespace
+
+    def accepted_namespaces(self, given: Any) -> Any:
+        """python-socketio's ``namespaces=`` with every bound registry's namespace added,
+        so a client can join a namespace that only receives emits (no handler needed)."""
+        if given == "*":
+            return given
+        accepted = list(given or ["/"])
+        accepted.extend(ns for ns in self.namespaces if ns not in accepted)
+        return accepted
+
+    # -- incoming: screening -----------------------------------------------------------
+
+    def receive(self, eio_sid: str, frame: Any) -> list[Action]:
+        """Screen one Engine.IO message of connection ``eio_sid``: what to do with it.
+
+        ``frame`` is the message as Engine.IO hands it over: ``str`` for a text frame,
+        ``bytes`` for a binary one (an attachment). Every frame that breaks the protocol
+        or a limit gets one answer and one log line; a declared event is validated.
+        """
+        pending = self.pending.get(eio_sid)
+        if isinstance(frame, (bytes, bytearray)):
+            if pending is None:
+                self.logger.warning("closed %s: a binary frame outside a binary packet", eio_sid)
+                return [Close("binary frame outside a binary packet")]
+            return self._attachment(eio_sid, pending, bytes(frame))
+        if not isinstance(frame, str):
+            # Engine.IO decodes a message that happens to be JSON (``4[1]``, ``4null``)
+            error = WireError(code="bad_packet", detail="Unknown packet type")
+            return [self._refuse(eio_sid, _NO_HEADER, error)]
+        if pending is None and len(frame) <= self.limits.max_payload_bytes:
+            fast = self.codec.decode_frame(frame)  # a declared event: one msgspec pass
+            if fast is not None:
+                namespace, id, typed = fast
+                sessions = self.sessions
+                assert sessions is not None
+                sid = sessions.sid(eio_sid, namespace)
+                if sid is not None:
+                    name = typed[0]
+                    if self.side == "client" or sessions.handles(namespace, name):
+                        return [Deliver(sid, namespace, id, name, typed[1], typed[2])]
+                    return [self._reply(self.unknown_event(name, namespace), sid, id)]
+        actions: list[Action] = []
+        if pending is not None:  # a text frame where an attachment was due
+            del self.pending[eio_sid]
+            if not pending.discard:
+                data = pending.data
+                name = echoed(data[0]) if pending.header.type == BINARY_EVENT else ""
+                error = WireError(
+                    code="bad_packet", detail="Expected a binary attachment", event=name
+                )
+                actions.append(self._refuse(eio_sid, pending.header, error))
+        header = _NO_HEADER
+        try:
+            header = parse_header(frame)
+            action = self._text_packet(eio_sid, header, frame)
+        except WireError as error:
+            actions.append(self._refuse(eio_sid, error.header or header, error))
+        else:
+            if action is not None:
+                actions.append(action)
+        return actions
+
+    def receive_decoded(
+        self,
+        eio_sid: str,
+        kind: int,
+        namespace: str | None,
+        id: int | None,
+        data: Any,
+        attachments: int = 0,
+    ) -> list[Action]:
+        """Screen a packet another ``serializer=`` (msgpack, ...) decoded from a frame:
+        the same checks and answers as :meth:`receive`, after the JSON decoding.
+        ``attachments``: the binary frames a binary packet announced (they follow)."""
+        header = Header(
+            type=kind, attachments=attachments, namespace=namespace or "/", id=id, body=0
+        )
+        try:
+            if kind < CONNECT or kind > BINARY_ACK:
+                raise WireError(code="bad_packet", detail="Unknown packet type", header=header)
+            check_decoded(data, self.limits, big_ints=self._takes_big_ints(header, data))
+            if not is_finite(data):
+                raise WireError(code="invalid_number", detail="NaN and Infinity are not JSON")
+            action = self._packet(eio_sid, header, data, 0, "")
+        except WireError as error:
+            if not error.event and kind in (EVENT, BINARY_EVENT) and type(data) is list and data:
+                error.event = echoed(data[0])
+            return [self._refuse(eio_sid, error.header or header, error)]
+        return [] if action is None else [action]
+
+    def undecodable(self, eio_sid: str, detail: str) -> list[Action]:
+        """The answer to a frame another ``serializer=`` could not decode."""
+        error = WireError(code="bad_packet", detail=detail)
+        return [self._refuse(eio_sid, _NO_HEADER, error)]
+
+    def _takes_big_ints(self, header: Header, data: Any) -> bool:
+        """Whether the event of ``data`` declares integers beyond int64."""
+        if header.type != EVENT and header.type != BINARY_EVENT:
+            return False
+        name = data[0] if type(data) is list and data else None
+        found = self._declared.get(header.namespace)
+        event = found.get(name) if found is not None and type(name) is str else None
+        return event is not None and self._codec_of(event).big_ints
+
+    def _codec_of(self, event: Event | Emit[Any, Any]) -> Any:
+        return event.request_codec if isinstance(event, Event) else event.payload_codec
+
+    def _text_packet(self, eio_sid: str, header: Header, frame: str) -> Action | None:
+        """A text frame whose header reads: its JSON decoded under the limits, checked."""
+        limits = self.limits
+        try:
+            if len(frame) > limits.max_payload_bytes:
+                detail = f"Packet larger than {limits.max_payload_bytes} bytes"
+                raise WireError(code="payload_too_large", detail=detail)
+            body = frame[header.body :]
+            data = self._json(body, header) if body else None
+        except WireError as error:
+            self._annotate(eio_sid, error, header, frame)
+            raise
+        return self._packet(eio_sid, header, data, len(frame), frame)
+
+    def _json(self, body: str, header: Header) -> Any:
+        limits = self.limits
+        try:
+            return decode_json(body, limits)
+        except WireError as error:
+            if error.code != "invalid_number" or not error.detail.startswith("Integer"):
+                raise
+            # integers beyond int64 pass only for an event whose schema declares them
+            data = decode_json(body, limits, big_ints=True)
+            if self._takes_big_ints(header, data):
+                return data
+            raise
+
+    def _annotate(self, eio_sid: str, error: WireError, header: Header, frame: str) -> None:
+        """Give a refused frame's error its header and event name, and skip the
+        attachments a refused binary packet announced."""
+        error.header = header
+        if not error.event and header.type in (EVENT, BINARY_EVENT):
+            error.event = event_name(frame[header.body :])
+        binary = header.type in (BINARY_EVENT, BINARY_ACK)
+        if binary and header.attachments >= 1 and eio_sid not in self.pending:
+            # the attachments it announced follow: skip them, do not read them as
+            # binary frames outside a packet (which closes the connection)
+            self.pending[eio_sid] = Pending(header, None, 0, discard=True)
+
+    def _packet(
+        self, eio_sid: str, header: Header, data: Any, size: int, frame: str
+    ) -> Action | None:
+        """A decoded packet: checked against the protocol, turned into an action
+        (``None``: a binary packet now waits for its attachments)."""
+        try:
+            kind, namespace, id = header.type, header.namespace, header.id
+            if kind == CONNECT:
+                return self._connect(eio_sid, namespace, data)
+            if kind == DISCONNECT:
+                return Disconnect(namespace)
+            sessions = self.sessions
+            assert sessions is not None
+            if kind == CONNECT_ERROR and self.side == "client":
+                return ConnectError(namespace, data)
+            sid = sessions.sid(eio_sid, namespace)
+            if sid is None:
+                detail = f"Not connected to namespace `{namespace}`"
+                raise WireError(code="unknown_namespace", detail=detail)
+            if kind == CONNECT_ERROR:
+                raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
+            if kind == EVENT or kind == BINARY_EVENT:
+                if type(data) is not list or not data or type(data[0]) is not str:
+                    raise WireError(
+                        code="bad_packet", detail="Event data must be an array starting with a name"
+                    )
+                if data[0] in RESERVED_EVENTS:
+                    detail = f"`{data[0]}` is reserved by Socket.IO"
+                    raise WireError(code="reserved_event", detail=detail, event=data[0])
+            else:  # an ack to one of our emits
+                if type(data) is not list:
+                    raise WireError(code="bad_packet", detail="Ack data must be an array")
+                if id is None or not id or not sessions.awaits_ack(sid, id):
+                    raise WireError(code="bad_packet", detail="Unknown ack id")
+            if kind == BINARY_EVENT or kind == BINARY_ACK:
+                limits = self.limits
+                if not 1 <= header.attachments <= limits.max_attachments:
+                    detail = f"Binary packets carry 1 to {limits.max_attachments} attachments"
+                    self.pending[eio_sid] = Pending(header, None, 0, discard=True)
+                    raise WireError(code="payload_too_large", detail=detail)
+                self.pending[eio_sid] = Pending(header, data, size)
+                return None
+            if kind == EVENT:
+                return self._event(sid, namespace, id, data)
+            assert id is not None
+            return Acked(sid, namespace, id, data)
+        except WireError as error:
+            self._annotate(eio_sid, error, header, frame)
+            raise
+
+    def _connect(self, eio_sid: str, namespace: str, auth: Any) -> Action:
+        """A CONNECT: on a server, the client's ``auth`` checked against the registry."""
+        found = self.namespaces.get(namespace)
+        codec = found.auth_codec if found is not None and self.side == "server" else None
+        if codec is None:
+            return Connect(namespace, auth)
+        try:
+            (typed,) = codec.decode((auth,), "connect", namespace)
+        except PayloadError as error:
+            reply = self.reject(error, eio_sid)
+            return Refuse(namespace, {"message": error.detail, "data": reply})
+        return Connect(namespace, typed)
+
+    def _event(self, sid: str, namespace: str, id: int | None, data: list[Any]) -> Action:
+        """An EVENT that passed screening: find its declaration, validate its arguments."""
+        name: str = data[0]
+        sessions = self.sessions
+        assert sessions is not None
+        if self.side == "server" and not sessions.handles(namespace, name):
+            return self._reply(self.unknown_event(name, namespace), sid, id)
+        found = self._declared.get(namespace)
+        event = found.get(name) if found is not None else None
+        if event is None:  # an undeclared event: passed on as received
+            return Deliver(sid, namespace, id, name, None, data[1:])
+        try:
+            args = self._codec_of(event).decode(data[1:], name, namespace)
+        except PayloadError as error:
+            return self._reply(error, sid, id)
+        return Deliver(sid, namespace, id, name, event, args)
+
+    def _attachment(self, eio_sid: str, pending: Pending, frame: bytes) -> list[Action]:
+        header = pending.header
+        data = pending.data
+        name = echoed(data[0]) if header.type == BINARY_EVENT and data else ""
+        if pending.discard:
+            pending.size += 1
+            if pending.size >= header.attachments:
+                del self.pending[eio_sid]
+            return []
+        pending.attachments.append(frame)
+        pending.size += len(frame)
+        limit = self.limits.max_payload_bytes
+        if pending.size > limit:
+            pending.discard = True
+            pending.size = len(pending.attachments)
+            if pending.size >= header.attachments:
+                del self.pending[eio_sid]
+            detail = f"Packet larger than {limit} bytes"
+            error = WireError(code="payload_too_large", detail=detail, event=name)
+            return [self._refuse(eio_sid, header, error)]
+        if len(pending.attachments) < header.attachments:
+            return []
+        del self.pending[eio_sid]
+        try:
+            data = self.reconstruct(pending.data, pending.attachments)
+        except (IndexError, KeyError, TypeError):
+            error = WireError(code="bad_packet", detail="Invalid binary placeholder", event=name)
+            return [self._refuse(eio_sid, header, error)]
+        sessions = self.sessions
+        assert sessions is not None
+        sid = sessions.sid(eio_sid, header.namespace)
+        if sid is None:  # it left the namespace while the attachments came
+            error = WireError(
+                code="unknown_namespace",
+                detail=f"Not connected to namespace `{header.namespace}`",
+                event=name,
+            )
+            return [self._refuse(eio_sid, header, error)]
+        if header.type == BINARY_EVENT:
+            return [self._event(sid, header.namespace, header.id, data)]
+        assert header.id is not None
+        return [Acked(sid, header.namespace, header.id, data)]
+
+    def _refuse(self, eio_sid: str, header: Header, error: WireError) -> Action:
+        """The answer to a frame that broke the protocol or a limit (logged once)."""
+        namespace = header.namespace
+        sessions = self.sessions
+        assert sessions is not None
+        sid = sessions.sid(eio_sid, namespace)
+        failure = PayloadError(
+            error.code, error.event, error.detail, namespace=namespace, kind="packet"
+        )
+        reply = self.reject(failure, sid or eio_sid)
+        if sid is None or header.type == CONNECT:
+            return Refuse(namespace, {"message": error.detail, "data": reply})
+        is_event = header.type == EVENT or header.type == BINARY_EVENT
+        return Reply(namespace, header.id if is_event else None, reply)
+
+    def _reply(self, error: PayloadError, sid: str, id: int | None) -> Reply:
+        return Reply(error.namespace, id, self.reject(error, sid))
+
+    # -- errors ------------------------------------------------------------------------
+
+    def unknown_event(self, name: str, namespace: str) -> PayloadError:
+        """The error for an event no handler takes (its name repeated if short enough)."""
+        if not echoed(name):  # never echo more than a refused frame would
+            return PayloadError("unknown_event", "", "Unknown event", namespace=namespace)
+        detail = f"Unknown event `{name}`"
+        return PayloadError("unknown_event", name, detail, namespace=namespace)
+
+    def internal_error(self, event: str, namespace: str) -> PayloadError:
+        """The error for a failure of the application's code (no detail leaves)."""
+        return PayloadError("internal_error", event, "Internal server error", namespace=namespace)
+
+    def rate_limited(self, name: str, namespace: str) -> PayloadError:
+        """The error for an event over ``Limits.max_in_flight``."""
+        detail = f"Too many requests in flight (at most {self.limits.max_in_flight})"
+        return PayloadError("rate_limited", name, detail, namespace=namespace)
+
+    def reject(self, error: PayloadError, sid: str) -> Any:
+        """Log a rejected message and return the reply the peer receives.
+
+        One line per message: WARNING for a bad request (its code and path, never a
+        value from the payload), ERROR with the cause for a failure of the application.
+        """
+        if error.code == "internal_error" and error.__cause__ is not None:
+            self.logger.error(
+                "`%.100s` on `%s` failed in the server",
+                error.event,
+                error.namespace,
+                exc_info=error.__cause__,
+            )
+        else:
+            # code and path only: msgspec's message may quote the client's values
+            self.logger.warning(
+                "rejected %.100r from %s on %s: %s%s",
+                error.event,
+                sid,
+                error.namespace,
+                error.code,
+                "" if error.path is None else f" at {error.path}",
+            )
+        hook = self.on_payload_error
+        if hook is not None:
+            try:
+                replaced = hook(error, sid)
+            except Exception:
+                self.logger.exception("on_payload_error hook raised")
+            else:
+                if replaced is not None:
+                    return replaced
+        return error.reply()
+
+    # -- outgoing ----------------------------------------------------------------------
+
+    def ack_data(
+        self, event: Event | Emit[Any, Any] | None, value: Any, namespace: str
+    ) -> list[Any]:
+        """The ACK packet's data for a handler's return value, checked when declared.
+
+        Raises :class:`~sioschema.PayloadError` (``internal_error``, the cause chained)
+        when the value breaks the declared ack.
+        """
+        if isinstance(event, Event):
+            try:
+                data = event.ack_codec.encode(value, event.name, namespace, raw=self.raw_out)
+            except PayloadError as exc:
+                raise self.internal_error(event.name, namespace) from exc
+            arity = event.ack_codec.arity
+            # by the declared arity, so a declared `None` value is sent as null
+            return [data] if arity == 1 else list(data) if arity else []
+        if isinstance(event, Emit) and event.ack_codec is not None:
+            codec = event.ack_codec
+            try:
+                data = codec.encode(value, event.name, namespace, raw=self.raw_out)
+            except PayloadError as exc:
+                raise self.internal_error(event.name, namespace) from exc
+            return [data] if codec.arity == 1 else list(data) if codec.arity else []
+        # python-socketio's packing: None is no value, a tuple is several values
+        if value is None:
+            return []
+        if isinstance(value, tuple):
+            return list(value)
+        return [value]
+
+    def outgoing(
+        self, event: Emit[Any, Any] | Event | str, data: Any, namespace: str | None
+    ) -> tuple[str, Any, str, Emit[Any, Any] | Event | None]:
+        """Check what this side sends: return its name, JSON data, namespace and
+        declaration (``None`` for an undeclared name, whose data is left as given).
+
+        A server sends :class:`Emit` declarations, a client :class:`Event` ones; raises
+        :class:`~sioschema.SioSchemaError` for the other kind or an unbound registry,
+        :class:`~sioschema.PayloadError` when ``data`` breaks the declared type.
+        """
+        sends, other = (Emit, Event) if self.side == "server" else (Event, Emit)
+        if isinstance(event, sends):
+            ns = self._bound(event, namespace)
+            declared: Emit[Any, Any] | Event | None = event
+        elif isinstance(event, other):
+            direction = "client -> server" if self.side == "server" else "server -> client"
+            msg = (
+                f"{event!r} is a {direction} event; emit "
+                f"{'an Emit' if self.side == 'server' else 'an Event'} declaration"
+            )
+            raise SioSchemaError(msg)
+        else:
+            assert isinstance(event, str)
+            ns = namespace or "/"
+            found = self.namespaces.get(ns)
+            if found is None:
+                declared = None
+            elif self.side == "server":
+                declared = found.emits.get(event)
+            else:
+                declared = found.events.get(event)
+        if declared is None:
+            return event, data, ns, None  # type: ignore[return-value]
+        name = declared.name
+        codec = declared.payload_codec if isinstance(declared, Emit) else declared.request_codec
+        data = codec.encode(data, name, ns, raw=self.raw_out)
+        return name, data, ns, declared
+
+    def checked_callback(
+        self,
+        declared: Emit[Any, Any] | Event | None,
+        namespace: str,
+        callback: Callable[..., Any] | None,
+        *,
+        for_call: bool = False,
+    ) -> Callable[..., Any] | None:
+        """Wrap an emit's callback so it receives the peer's ack typed and checked.
+
+        An ack that breaks the declared type (or, on a client, the server's error ack)
+        is logged and dropped; with ``for_call=True`` (python-socketio's ``call()``
+        waits on the callback) it is handed over as one :class:`AckFailed` instead, for
+        :meth:`call_result` to raise."""
+        if callback is None:
+            return None
+        if self.side == "server" and (declared is None or declared.ack_codec is None):
+            return callback  # nothing to check (a client checks for the error ack)
+        name = declared.name if declared is not None else "an undeclared event"
+
+        def checked(*args: Any) -> Any:
+            try:
+                typed = self.read_ack(declared, namespace, args)
+            except PayloadError as error:
+                if for_call:
+                    return callback(AckFailed(error))
+                if isinstance(error, RequestRejected):
+                    self.logger.warning("%r was rejected: %s", name, error.code)
+                else:
+                    self.logger.warning(
+                        "dropped an invalid ack for %r: %s at %s", name, error.code, error.path
+                    )
+                return None
+            return callback(*typed)
+
+        return checked
+
+    @staticmethod
+    def call_result(result: Any) -> Any:
+        """python-socketio's ``call()`` result through a ``for_call`` callback: the ack,
+        or the :class:`AckFailed` error raised."""
+        if isinstance(result, AckFailed):
+            raise result.error
+        return result
+
+    def read_ack(
+        self, declared: Emit[Any, Any] | Event | None, namespace: str, args: tuple[Any, ...]
+    ) -> tuple[Any, ...]:
+        """The peer's ack to one of our emits, checked against the declared ack.
+
+        Raises :class:`~sioschema.RequestRejected` when it is the error ack (a client
+        reading a server's answer), :class:`~sioschema.PayloadError` with code
+        ``invalid_ack`` when it breaks the declared type."""
+        codec = declared.ack_codec if declared is not None else None
+        if len(args) == 1 and self.side == "client":
+            rejected = RequestRejected.from_reply(args[0], namespace)
+            if rejected is not None:
+                raise rejected
+        if codec is None or declared is None:
+            return args
+        try:
+            return codec.decode(args, declared.name, namespace)
+        except PayloadError as error:
+            if error.code == "invalid_ack":
+                raise
+            code: ErrorCode = "invalid_ack"
+            invalid = PayloadError(
+                code, error.event, error.detail, path=error.path, namespace=namespace, kind="ack"
+            )
+            raise invalid from None
+
+    def decode_call_ack(
+        self, declared: Emit[Any, Any] | Event | None, namespace: str, args: Any
+    ) -> Any:
+        """``call()``: check the peer's ack and return it as python-socketio would
+        (no value: ``None``; one value: it; several: a tuple). Raises
+        :class:`~sioschema.PayloadError` when it breaks the declared ack."""
+        if declared is not None and declared.ack_codec is not None:
+            args = declared.ack_codec.decode(args, declared.name, namespace)
+        if len(args) > 1:
+            return args
+        return args[0] if args else None

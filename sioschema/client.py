@@ -1,0 +1,581 @@
+"""Typed clients: :class:`Client` and :class:`AsyncClient`, over python-socketio's.
+
+The same registry the server binds gives the client its contract, checked by the same
+protocol core (:mod:`sioschema._core`, on the client side)::
+
+    client = Client(registry=TicTacToe)
+
+    @client.on(TicTacToe.move_made)
+    def move_made(move: MoveMade) -> None:  # validated and typed on arrival
+        ...
+
+    client.connect("http://127.0.0.1:8000", transports=["websocket"])
+    ack = client.call(TicTacToe.make_move, MakeMove(game_id=1, x=0, y=0))
+
+- ``emit`` / ``call`` validate a declared :class:`~sioschema.Event`'s request before
+  anything is sent (:class:`~sioschema.PayloadError`); ``call`` returns the declared
+  ack, typed, or raises :class:`~sioschema.RequestRejected` when the server answered
+  with the error ack, :class:`~sioschema.PayloadError` (``invalid_ack``) when its ack
+  breaks the declared type, ``socketio.exceptions.TimeoutError`` on timeout.
+- Handlers of a declared :class:`~sioschema.Emit` receive its payload typed; an emit
+  that breaks its type is logged (and given to ``on_payload_error``) and never
+  delivered. A server's ``call()`` is answered with the handler's return value,
+  checked against the emit's declared ack (an error ack when it breaks it).
+- ``connect(auth=...)`` checks the ``auth`` against the registries' ``auth=`` type.
+
+Both classes mirror each other; every other argument and method is python-socketio's.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Protocol, TypeVar, overload
+
+import socketio
+from socketio import packet
+
+from . import _seams
+from ._codec import CodecPacket, codec_packet
+from ._core import (
+    Acked,
+    Close,
+    Connect,
+    ConnectError,
+    Core,
+    Deliver,
+    Disconnect,
+    ErrorHook,
+    Reply,
+)
+from ._registry import A, Emit, Event, EventRegistry, P, R, Several
+from ._wire import Limits
+from .errors import PayloadError
+
+__all__ = ["AsyncClient", "Client"]
+
+_seams.check("socketio")
+
+F = TypeVar("F", bound=Callable[..., Any])
+Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
+
+_EIO = "server"  # the core's key for the one connection a client has
+_calling: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sioschema_client_calling", default=False
+)
+
+
+class _Sessions:
+    """The core's questions, answered from python-socketio's client."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def sid(self, eio_sid: str, namespace: str) -> str | None:
+        sid: str | None = self._client.namespaces.get(namespace)
+        return sid
+
+    def awaits_ack(self, sid: str, id: int) -> bool:
+        client = self._client
+        return any(
+            id in client.callbacks.get(namespace, ())
+            for namespace, own in client.namespaces.items()
+            if own == sid
+        )
+
+    def handles(self, namespace: str, name: str) -> bool:
+        return True  # a client ignores events it has no handler for, as python-socketio
+
+
+class _RegisterOne(Protocol[P, A]):
+    """``AsyncClient.on(Emit[P, A])``: takes ``(P) -> A``, coroutine function or not."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[[P], Coroutine[Any, Any, A]]
+    ) -> Callable[[P], Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[[P], A]) -> Callable[[P], A]: ...
+
+
+class _ClientMixin:
+    """What both clients share; no I/O here."""
+
+    _sioschema: Core
+    packet_class: Any
+    namespaces: dict[str, str]
+    handlers: dict[str, Any]
+    namespace_handlers: dict[str, Any]
+
+    def _sioschema_bind(
+        self,
+        registry: Registries,
+        error_event: str,
+        on_payload_error: ErrorHook | None,
+        limits: Limits | None,
+    ) -> Core:
+        return Core(
+            registry,
+            side="client",
+            error_event=error_event,
+            on_payload_error=on_payload_error,
+            limits=limits,
+        )
+
+    def _sioschema_attach(self) -> None:
+        self._sioschema.attach(
+            _Sessions(self),
+            self.packet_class.reconstruct_binary,
+            raw_out=issubclass(self.packet_class, CodecPacket),
+        )
+
+    @property
+    def registries(self) -> dict[str, type[EventRegistry]]:
+        """The bound registries by namespace."""
+        return {ns: found.registry for ns, found in self._sioschema.namespaces.items()}
+
+    def _sioschema_receive(self, data: Any) -> list[Any]:
+        core = self._sioschema
+        packet_class = self.packet_class
+        if (
+            packet_class is packet.Packet
+            or issubclass(packet_class, CodecPacket)
+            or core.expects_attachment(_EIO)
+        ):
+            return core.receive(_EIO, data)
+        try:
+            pkt = packet_class(encoded_packet=data)
+        except Exception:
+            return core.undecodable(_EIO, "Invalid packet")
+        return core.receive_decoded(
+            _EIO, pkt.packet_type, pkt.namespace, pkt.id, pkt.data, pkt.attachment_count
+        )
+
+    def _sioschema_namespaces(self, namespaces: Any) -> Any:
+        """python-socketio's default namespaces (those with handlers, else ``/``) plus
+        every bound registry's, so a client joins them without a handler."""
+        if namespaces is not None:
+            return namespaces
+        found = set(self.handlers) | set(self.namespace_handlers) | set(self._sioschema.namespaces)
+        found.discard("*")
+        return sorted(found) or ["/"]
+
+    def _sioschema_auth(self, auth: Any, namespaces: Any) -> Any:
+        """Check ``auth`` against the ``auth=`` type of every bound namespace joined."""
+        if auth is None or callable(auth):
+            return auth
+        joined = [namespaces] if isinstance(namespaces, str) else namespaces
+        checked = auth
+        for namespace in joined:
+            found = self._sioschema.namespaces.get(namespace)
+            if found is not None and found.auth_codec is not None:
+                checked = found.auth_codec.encode(auth, "connect", namespace)
+        return checked
+
+    def _sioschema_on(self, event: Emit[Any, Any] | str, handler: Any, namespace: Any) -> Any:
+        name, namespace = self._sioschema.handler_key(event, namespace)
+        return super().on(name, handler, namespace)  # type: ignore[misc]
+
+    def _sioschema_ack_packet(self, namespace: str, id: int, data: list[Any]) -> Any:
+        return self.packet_class(packet.ACK, namespace=namespace, id=id, data=data)
+
+
+class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
+    """A ``socketio.Client`` that speaks a registry's contract.
+
+    :param registry: the :class:`~sioschema.EventRegistry` the server binds (or
+        several, one per namespace).
+    :param error_event: the event the server sends errors on when no ack was asked
+        for (default ``"error"``); it reaches a handler registered for it as received.
+    :param on_payload_error: ``hook(error, sid)`` called for every server message that
+        breaks its declared type (it is dropped either way).
+    :param limits: what the server may send (a :class:`~sioschema.Limits`).
+
+    Every other argument is python-socketio's.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        registry: Registries = None,
+        error_event: str = "error",
+        on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._sioschema = self._sioschema_bind(registry, error_event, on_payload_error, limits)
+        kwargs.setdefault("serializer", codec_packet())
+        super().__init__(*args, **kwargs)
+        self._sioschema_attach()
+
+    @overload
+    def on(
+        self, event: Emit[P, A], handler: None = None, namespace: str | None = None
+    ) -> Callable[[Callable[[P], A]], Callable[[P], A]]: ...
+
+    @overload
+    def on(
+        self, event: str, handler: None = None, namespace: str | None = None
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def on(self, event: Emit[Any, Any] | str, handler: F, namespace: str | None = None) -> None: ...
+
+    def on(
+        self, event: Emit[Any, Any] | str, handler: Any = None, namespace: str | None = None
+    ) -> Any:
+        """Register a handler for a declared :class:`~sioschema.Emit` (or any name).
+
+        The handler receives the payload validated and typed; when the server calls
+        (waits for an ack), its return value is checked against the declared ack.
+        Raises :class:`~sioschema.SioSchemaError` for an :class:`~sioschema.Event`
+        (a client -> server event) or an emit of a registry not bound here.
+        """
+        return self._sioschema_on(event, handler, namespace)
+
+    def connect(
+        self, url: str, *args: Any, auth: Any = None, namespaces: Any = None, **kwargs: Any
+    ) -> None:
+        """python-socketio's ``connect``; ``auth`` is checked against the registries'
+        ``auth=`` type first (:class:`~sioschema.PayloadError` when it breaks it), and
+        every bound registry's namespace is joined by default."""
+        namespaces = self._sioschema_namespaces(namespaces)
+        auth = self._sioschema_auth(auth, namespaces)
+        super().connect(url, *args, auth=auth, namespaces=namespaces, **kwargs)
+
+    @overload
+    def emit(
+        self,
+        event: Event[Several, Any],
+        data: tuple[Any, ...],
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    def emit(
+        self,
+        event: Event[None, Any],
+        data: None = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    def emit(
+        self,
+        event: Event[R, Any],
+        data: R,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    def emit(
+        self,
+        event: str,
+        data: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    def emit(
+        self,
+        event: Event[Any, Any] | str,
+        data: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None:
+        """Send an event; a declared one is validated first.
+
+        Raises :class:`~sioschema.PayloadError` when ``data`` breaks the declared
+        request. A ``callback`` receives the declared ack typed; an error ack or an
+        ack that breaks the declared type is logged and dropped (``call`` raises it).
+        """
+        core = self._sioschema
+        name, data, namespace, declared = core.outgoing(event, data, namespace)
+        callback = core.checked_callback(declared, namespace, callback, for_call=_calling.get())
+        super().emit(name, data=data, namespace=namespace, callback=callback)
+
+    @overload
+    def call(
+        self,
+        event: Event[Several, A],
+        data: tuple[Any, ...],
+        namespace: str | None = None,
+        timeout: float = 60,
+    ) -> A: ...
+
+    @overload
+    def call(
+        self,
+        event: Event[None, A],
+        data: None = None,
+        namespace: str | None = None,
+        timeout: float = 60,
+    ) -> A: ...
+
+    @overload
+    def call(
+        self, event: Event[R, A], data: R, namespace: str | None = None, timeout: float = 60
+    ) -> A: ...
+
+    @overload
+    def call(
+        self, event: str, data: Any = None, namespace: str | None = None, timeout: float = 60
+    ) -> Any: ...
+
+    def call(
+        self,
+        event: Event[Any, Any] | str,
+        data: Any = None,
+        namespace: str | None = None,
+        timeout: float = 60,
+    ) -> Any:
+        """Send an event and wait for its ack: the declared ack, typed.
+
+        Raises :class:`~sioschema.PayloadError` when ``data`` breaks the declared
+        request (nothing is sent) or (code ``invalid_ack``) when the server's ack
+        breaks the declared ack, :class:`~sioschema.RequestRejected` when the server
+        answered with the error ack, ``socketio.exceptions.TimeoutError`` after
+        ``timeout`` seconds.
+        """
+        token = _calling.set(True)
+        try:
+            result = super().call(event, data=data, namespace=namespace, timeout=timeout)
+        finally:
+            _calling.reset(token)
+        return self._sioschema.call_result(result)
+
+    def _handle_eio_message(self, data: Any) -> None:
+        for action in self._sioschema_receive(data):
+            kind = type(action)
+            if kind is Deliver:
+                self._sioschema_deliver(action)
+            elif kind is Acked:
+                self._handle_ack(action.namespace, action.id, action.args)
+            elif kind is Connect:
+                self._handle_connect(action.namespace, action.data)
+            elif kind is ConnectError:
+                self._handle_error(action.namespace, action.data)
+            elif kind is Disconnect:
+                self._handle_disconnect(action.namespace)
+            elif kind is Reply and action.id is not None:
+                # the server waits for an ack: it gets the error (already logged)
+                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
+                self._send_packet(pkt)
+            elif kind is Close:
+                self.eio.disconnect()
+
+    def _sioschema_deliver(self, action: Deliver) -> None:
+        core = self._sioschema
+        name, namespace, id = action.name, action.namespace, action.id
+        try:
+            try:
+                value = self._trigger_event(name, namespace, *action.args)
+            except Exception as exc:
+                raise core.internal_error(name, namespace) from exc
+            if id is None:
+                return
+            data = core.ack_data(action.event, value, namespace)
+        except PayloadError as error:
+            reply = core.reject(error, action.sid)
+            if id is not None:
+                self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
+            return
+        self._send_packet(self._sioschema_ack_packet(namespace, id, data))
+
+    def _handle_eio_disconnect(self, *args: Any) -> None:
+        try:
+            super()._handle_eio_disconnect(*args)
+        finally:
+            self._sioschema.forget(_EIO)
+
+
+class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
+    """A ``socketio.AsyncClient`` that speaks a registry's contract.
+
+    The asyncio mirror of :class:`Client`, with the same arguments; ``connect``,
+    ``emit`` and ``call`` are coroutines, handlers may be coroutine functions.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        registry: Registries = None,
+        error_event: str = "error",
+        on_payload_error: ErrorHook | None = None,
+        limits: Limits | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._sioschema = self._sioschema_bind(registry, error_event, on_payload_error, limits)
+        kwargs.setdefault("serializer", codec_packet())
+        super().__init__(*args, **kwargs)
+        self._sioschema_attach()
+
+    @overload
+    def on(
+        self, event: Emit[P, A], handler: None = None, namespace: str | None = None
+    ) -> _RegisterOne[P, A]: ...
+
+    @overload
+    def on(
+        self, event: str, handler: None = None, namespace: str | None = None
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def on(self, event: Emit[Any, Any] | str, handler: F, namespace: str | None = None) -> None: ...
+
+    def on(
+        self, event: Emit[Any, Any] | str, handler: Any = None, namespace: str | None = None
+    ) -> Any:
+        """Register a handler for a declared :class:`~sioschema.Emit` (or any name);
+        as :meth:`Client.on`, with coroutine functions too."""
+        return self._sioschema_on(event, handler, namespace)
+
+    async def connect(
+        self, url: str, *args: Any, auth: Any = None, namespaces: Any = None, **kwargs: Any
+    ) -> None:
+        """python-socketio's ``connect``; ``auth`` is checked first (see
+        :meth:`Client.connect`)."""
+        namespaces = self._sioschema_namespaces(namespaces)
+        auth = self._sioschema_auth(auth, namespaces)
+        await super().connect(url, *args, auth=auth, namespaces=namespaces, **kwargs)
+
+    @overload
+    async def emit(
+        self,
+        event: Event[Several, Any],
+        data: tuple[Any, ...],
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    async def emit(
+        self,
+        event: Event[None, Any],
+        data: None = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    async def emit(
+        self,
+        event: Event[R, Any],
+        data: R,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    async def emit(
+        self,
+        event: str,
+        data: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None: ...
+
+    async def emit(
+        self,
+        event: Event[Any, Any] | str,
+        data: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+    ) -> None:
+        """Send an event; a declared one is validated first (see :meth:`Client.emit`)."""
+        core = self._sioschema
+        name, data, namespace, declared = core.outgoing(event, data, namespace)
+        callback = core.checked_callback(declared, namespace, callback, for_call=_calling.get())
+        await super().emit(name, data=data, namespace=namespace, callback=callback)
+
+    @overload
+    async def call(
+        self,
+        event: Event[Several, A],
+        data: tuple[Any, ...],
+        namespace: str | None = None,
+        timeout: float = 60,
+    ) -> A: ...
+
+    @overload
+    async def call(
+        self,
+        event: Event[None, A],
+        data: None = None,
+        namespace: str | None = None,
+        timeout: float = 60,
+    ) -> A: ...
+
+    @overload
+    async def call(
+        self, event: Event[R, A], data: R, namespace: str | None = None, timeout: float = 60
+    ) -> A: ...
+
+    @overload
+    async def call(
+        self, event: str, data: Any = None, namespace: str | None = None, timeout: float = 60
+    ) -> Any: ...
+
+    async def call(
+        self,
+        event: Event[Any, Any] | str,
+        data: Any = None,
+        namespace: str | None = None,
+        timeout: float = 60,
+    ) -> Any:
+        """Send an event and wait for its ack (see :meth:`Client.call`)."""
+        token = _calling.set(True)
+        try:
+            result = await super().call(event, data=data, namespace=namespace, timeout=timeout)
+        finally:
+            _calling.reset(token)
+        return self._sioschema.call_result(result)
+
+    async def _handle_eio_message(self, data: Any) -> None:
+        for action in self._sioschema_receive(data):
+            kind = type(action)
+            if kind is Deliver:
+                await self._sioschema_deliver(action)
+            elif kind is Acked:
+                await self._handle_ack(action.namespace, action.id, action.args)
+            elif kind is Connect:
+                await self._handle_connect(action.namespace, action.data)
+            elif kind is ConnectError:
+                await self._handle_error(action.namespace, action.data)
+            elif kind is Disconnect:
+                await self._handle_disconnect(action.namespace)
+            elif kind is Reply and action.id is not None:
+                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
+                await self._send_packet(pkt)
+            elif kind is Close:
+                await self.eio.disconnect()
+
+    async def _sioschema_deliver(self, action: Deliver) -> None:
+        core = self._sioschema
+        name, namespace, id = action.name, action.namespace, action.id
+        try:
+            try:
+                value = await self._trigger_event(name, namespace, *action.args)
+            except Exception as exc:
+                raise core.internal_error(name, namespace) from exc
+            if id is None:
+                return
+            data = core.ack_data(action.event, value, namespace)
+        except PayloadError as error:
+            reply = core.reject(error, action.sid)
+            if id is not None:
+                await self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
+            return
+        await self._send_packet(self._sioschema_ack_packet(namespace, id, data))
+
+    async def _handle_eio_disconnect(self, *args: Any) -> None:
+        try:
+            await super()._handle_eio_disconnect(*args)
+        finally:
+            self._sioschema.forget(_EIO)

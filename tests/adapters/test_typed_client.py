@@ -1,0 +1,273 @@
+"""The typed clients (``sioschema.client``) over real websockets on 127.0.0.1.
+
+They play the demo against its Flask-SocketIO and ASGI servers, and meet a stock
+python-socketio server that sends what a sioschema server never would (an invalid emit,
+a call whose ack the client's handler gets wrong).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+import pytest
+import socketio
+
+from examples.tictactoe.api import (
+    GameCreated,
+    GameWon,
+    MakeMove,
+    MakeMoveAck,
+    MoveMade,
+    TicTacToe,
+)
+from sioschema import Emit, Event, EventRegistry, PayloadError, RequestRejected, SioSchemaError
+from sioschema.client import AsyncClient, Client
+from tests.servers import serve_asgi, serve_wsgi
+
+TIMEOUT = 5
+
+
+@pytest.fixture(scope="module", params=["flask", "asgi"])
+def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "flask":
+        from examples.tictactoe.flask_app import create_app as create_flask
+
+        app, _ = create_flask(async_mode="threading")
+        with serve_wsgi(app) as url:
+            yield url
+    else:
+        from examples.tictactoe.asgi_app import create_app as create_asgi
+
+        asgi, _ = create_asgi()
+        with serve_asgi(asgi) as (url, _loop):
+            yield url
+
+
+def connected(url: str, **kwargs: Any) -> Client:
+    client = Client(registry=TicTacToe, reconnection=False, **kwargs)
+    return client
+
+
+def test_two_typed_clients_play_a_game(demo_url: str) -> None:
+    x, o = Client(registry=TicTacToe), Client(registry=TicTacToe)
+    seen: queue.Queue[Any] = queue.Queue()
+
+    @o.on(TicTacToe.move_made)
+    def move_made(move: MoveMade) -> None:
+        seen.put(move)
+
+    @o.on(TicTacToe.game_won)
+    def game_won(won: GameWon) -> None:
+        seen.put(won)
+
+    x.connect(demo_url, transports=["websocket"], wait_timeout=TIMEOUT)
+    o.connect(demo_url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        game = x.call(TicTacToe.create_game, timeout=TIMEOUT)
+        assert type(game) is GameCreated
+        assert game.turn == "X"
+        moves = [(x, 0, 0), (o, 1, 0), (x, 0, 1), (o, 1, 1), (x, 0, 2)]
+        for player, col, row in moves:
+            move = MakeMove(game_id=game.game_id, x=col, y=row)
+            ack = player.call(TicTacToe.make_move, move, timeout=TIMEOUT)
+            assert ack == MakeMoveAck(ok=True)
+        received = [seen.get(timeout=TIMEOUT) for _ in range(len(moves) - 1)]
+        # O joins the game's room with its first move: it sees every move from then on
+        assert all(type(m) is MoveMade for m in received)
+        assert [(m.x, m.y) for m in received] == [(1, 0), (0, 1), (1, 1), (0, 2)]
+        won = seen.get(timeout=TIMEOUT)
+        assert type(won) is GameWon
+        assert won.winner == "X"
+    finally:
+        x.disconnect()
+        o.disconnect()
+
+
+def test_an_invalid_request_never_leaves_the_client(demo_url: str) -> None:
+    client = Client(registry=TicTacToe)
+    client.connect(demo_url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        with pytest.raises(PayloadError) as caught:
+            client.call(TicTacToe.make_move, MakeMove(game_id=1, x=3, y=0), timeout=TIMEOUT)
+        assert (caught.value.code, caught.value.path) == ("invalid_payload", "$.x")
+        with pytest.raises(PayloadError):  # a declared name is checked as its Event
+            client.emit("make_move", {"game_id": 1, "x": "0", "y": 0})
+        with pytest.raises(SioSchemaError, match="server -> client"):
+            client.emit(TicTacToe.move_made, None)  # type: ignore[call-overload]
+        # the connection is unharmed
+        assert type(client.call(TicTacToe.create_game, timeout=TIMEOUT)) is GameCreated
+    finally:
+        client.disconnect()
+
+
+def test_the_error_ack_is_raised_as_request_rejected(demo_url: str) -> None:
+    client = Client(registry=TicTacToe)
+    client.connect(demo_url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        with pytest.raises(RequestRejected) as caught:
+            client.call("no_such_event", 1, timeout=TIMEOUT)
+        error = caught.value
+        assert (error.code, error.event, error.path) == ("unknown_event", "no_such_event", None)
+        assert error.detail == "Unknown event `no_such_event`"
+        assert isinstance(error, PayloadError)
+    finally:
+        client.disconnect()
+
+
+def test_the_async_client_plays_too(demo_url: str) -> None:
+    async def play() -> tuple[GameCreated, MakeMoveAck, list[Any]]:
+        client = AsyncClient(registry=TicTacToe)
+        created: asyncio.Queue[Any] = asyncio.Queue()
+
+        @client.on(TicTacToe.game_created)
+        async def game_created(game: GameCreated) -> None:
+            await created.put(game)
+
+        await client.connect(demo_url, transports=["websocket"], wait_timeout=TIMEOUT)
+        try:
+            game = await client.call(TicTacToe.create_game, timeout=TIMEOUT)
+            ack = await client.call(
+                TicTacToe.make_move, MakeMove(game_id=game.game_id, x=1, y=1), timeout=TIMEOUT
+            )
+            with pytest.raises(RequestRejected):
+                await client.call("no_such_event", timeout=TIMEOUT)
+            with pytest.raises(PayloadError):
+                await client.emit(TicTacToe.make_move, {"game_id": 0, "x": 0, "y": 0})
+            return game, ack, [await asyncio.wait_for(created.get(), TIMEOUT)]
+        finally:
+            await client.disconnect()
+
+    game, ack, events = asyncio.run(play())
+    assert type(game) is GameCreated
+    assert ack == MakeMoveAck(ok=True)
+    assert events == [game]
+
+
+# -- a stock server that breaks the contract ------------------------------------------
+
+
+class Question(msgspec.Struct):
+    text: str
+
+
+class Answer(msgspec.Struct):
+    value: int
+
+
+class Quiz(EventRegistry):
+    asked = Emit(Question, ack=Answer)
+    told = Emit(Question)
+    hello = Event(request=str, ack=str)
+
+
+@pytest.fixture
+def stock() -> Iterator[tuple[str, socketio.Server, list[str]]]:
+    """A stock python-socketio server: it checks nothing it sends or receives."""
+    server = socketio.Server(async_mode="threading")
+    joined: list[str] = []
+    ready = threading.Event()
+
+    @server.on("connect")
+    def connect(sid: str, environ: Any) -> None:
+        joined.append(sid)
+        ready.set()
+
+    with serve_wsgi(socketio.WSGIApp(server)) as url:
+        yield url, server, joined
+
+
+def test_an_invalid_server_emit_is_reported_not_delivered(
+    stock: tuple[str, socketio.Server, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    url, server, joined = stock
+    reported: list[PayloadError] = []
+    client = Client(registry=Quiz, on_payload_error=lambda error, sid: reported.append(error))
+    delivered: queue.Queue[Any] = queue.Queue()
+
+    @client.on(Quiz.told)
+    def told(question: Question) -> None:
+        delivered.put(question)
+
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        with caplog.at_level(logging.WARNING, logger="sioschema"):
+            server.emit("told", {"text": 5}, to=joined[0])
+            server.emit("told", {"text": "fine"}, to=joined[0])
+            assert delivered.get(timeout=TIMEOUT) == Question("fine")
+        assert delivered.empty()
+        assert [(e.code, e.path, e.event) for e in reported] == [
+            ("invalid_payload", "$.text", "told")
+        ]
+        assert "rejected 'told'" in caplog.text
+    finally:
+        client.disconnect()
+
+
+def test_a_server_call_is_answered_with_a_checked_ack(
+    stock: tuple[str, socketio.Server, list[str]],
+) -> None:
+    url, server, joined = stock
+    client = Client(registry=Quiz)
+
+    @client.on(Quiz.asked)
+    def asked(question: Question) -> Answer:
+        if question.text == "wrong":
+            return {"value": "not an int"}  # type: ignore[return-value]
+        return Answer(value=len(question.text))
+
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        sid = joined[0]
+        assert server.call("asked", {"text": "four"}, to=sid, timeout=TIMEOUT) == {"value": 4}
+        failed = server.call("asked", {"text": "wrong"}, to=sid, timeout=TIMEOUT)
+        assert failed["error"]["code"] == "internal_error"
+        invalid = server.call("asked", {"text": 1}, to=sid, timeout=TIMEOUT)
+        assert (invalid["error"]["code"], invalid["error"]["path"]) == ("invalid_payload", "$.text")
+    finally:
+        client.disconnect()
+
+
+def test_a_wrong_ack_from_a_stock_server_is_invalid_ack(
+    stock: tuple[str, socketio.Server, list[str]],
+) -> None:
+    url, server, _ = stock
+
+    @server.on("hello")
+    def hello(sid: str, name: str) -> Any:
+        return 42 if name == "wrong" else f"hello {name}"
+
+    client = Client(registry=Quiz)
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        assert client.call(Quiz.hello, "ann", timeout=TIMEOUT) == "hello ann"
+        with pytest.raises(PayloadError) as caught:
+            client.call(Quiz.hello, "wrong", timeout=TIMEOUT)
+        assert caught.value.code == "invalid_ack"
+        assert not isinstance(caught.value, RequestRejected)
+    finally:
+        client.disconnect()
+
+
+def test_handlers_take_server_emits_only() -> None:
+    client = Client(registry=Quiz)
+    with pytest.raises(SioSchemaError, match="client -> server"):
+        client.on(Quiz.hello, lambda name: None)  # type: ignore[call-overload]
+
+
+def test_auth_is_checked_before_connecting() -> None:
+    class Login(msgspec.Struct):
+        token: str
+
+    class Guarded(EventRegistry, auth=Login):
+        ping = Event()
+
+    client = Client(registry=Guarded)
+    with pytest.raises(PayloadError) as caught:
+        client.connect("http://127.0.0.1:9", auth={"token": 1}, wait_timeout=1)
+    assert caught.value.path == "$.token"

@@ -1,0 +1,122 @@
+"""Redis stopped in the middle of a run and started again on the same port.
+
+What each side sees, measured on real processes:
+
+- the write-only emitter: ``emit`` raises ``PublishError`` at once while Redis is down
+  (python-socketio's manager tried twice and logged ``Cannot publish to redis...``);
+  nothing was published, so nothing arrives later either;
+- the servers: their subscription breaks; python-socketio reconnects by itself, waiting
+  1 s, 2 s, 4 s ... (at most 60 s) between tries, so for a while after Redis is back a
+  server may not be subscribed yet. PUBLISH answers how many servers got an emit, and the
+  emitter returns that number: an emit that returned 1 reached the clients of one server
+  only, 0 none. Redis pub/sub keeps nothing for a subscriber that is away.
+- then delivery resumes by itself: exactly once per client again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from tests.scaleout.brokers import RedisServer
+from tests.scaleout.harness import Listener, emitter, server_node, wait_until
+from tests.scaleout.test_redis import subscribers
+
+K = 50
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def test_redis_down_and_back(redis: RedisServer) -> None:
+    with (
+        server_node("asgi", redis.url) as (asgi_url, asgi),
+        server_node("flask", redis.url) as (flask_url, flask),
+    ):
+        a = Listener("asgi-client", asgi_url)
+        b = Listener("flask-client", flask_url)
+        try:
+            wait_until(lambda: subscribers(redis.url) == 2, 30, "both servers subscribed")
+            with emitter("emit", redis.url) as out:
+                assert out.note(900_000, room="lobby") == {"result": 2}
+                before = out.send(
+                    {"op": "batch", "k": K, "room": "lobby", "sids": [a.sid, b.sid]}, timeout=60
+                )
+                assert before == {"results": [{"result": 2}] * (3 * K)}
+                wait_until(lambda: len(a.seqs(0, 900_000)) == 2 * K, 30, "the first batch")
+                wait_until(lambda: len(b.seqs(0, 900_000)) == 2 * K, 30, "the first batch")
+
+                redis.stop()
+                started = time.monotonic()
+                down = [out.note(1_000_000 + i, room="lobby") for i in range(3)]
+                took = time.monotonic() - started
+                assert (
+                    down
+                    == [
+                        {
+                            "error": "PublishError",
+                            "message": "Could not publish `note` on `/` to the redis message "
+                            "queue (channel `socketio`): nothing was sent",
+                        }
+                    ]
+                    * 3
+                )
+                assert took < 10, f"emits while Redis is down took {took:.1f} s"
+                assert "Cannot publish to redis... giving up" in out.log()
+
+                redis.start()
+                # emit until both servers are subscribed again; each result is the
+                # number of servers that got that emit
+                results: dict[int, int] = {}
+                restarted = time.monotonic()
+                seq = 2_000_000
+                while time.monotonic() - restarted < 120:
+                    answer = out.note(seq, room="lobby")
+                    results[seq] = answer.get("result", -1)
+                    seq += 1
+                    if results[seq - 1] == 2:
+                        break
+                    time.sleep(0.1)
+                recovered = time.monotonic() - restarted
+                assert results[seq - 1] == 2, f"not resubscribed in {recovered:.1f} s"
+
+                after = out.send(
+                    {
+                        "op": "batch",
+                        "k": K,
+                        "room": "lobby",
+                        "sids": [a.sid, b.sid],
+                        "base": 3_000_000,
+                    },
+                    timeout=60,
+                )
+                assert after == {"results": [{"result": 2}] * (3 * K)}
+                wait_until(lambda: len(a.seqs(3_000_000)) == 2 * K, 30, "the last batch")
+                wait_until(lambda: len(b.seqs(3_000_000)) == 2 * K, 30, "the last batch")
+                last = seq - 1
+                wait_until(lambda: a.has(last) and b.has(last), 30, "the first note after")
+            time.sleep(0.5)  # late duplicates, if any, would arrive by now
+
+            # before and after: exactly once each; while down: nothing, ever
+            rooms = Counter(range(K))
+            assert a.seqs(0, 900_000) == rooms + Counter(100_000 + i for i in range(K))
+            assert b.seqs(0, 900_000) == rooms + Counter(200_000 + i for i in range(K))
+            assert a.seqs(1_000_000, 2_000_000) + b.seqs(1_000_000, 2_000_000) == Counter()
+            rooms = Counter(3_000_000 + i for i in range(K))
+            assert a.seqs(3_000_000) == rooms + Counter(3_100_000 + i for i in range(K))
+            assert b.seqs(3_000_000) == rooms + Counter(3_200_000 + i for i in range(K))
+            # while the servers came back: each emit reached as many clients as PUBLISH
+            # said servers got it (one client per server in the room)
+            copies = a.seqs(2_000_000, 3_000_000) + b.seqs(2_000_000, 3_000_000)
+            assert {s: copies[s] for s in results} == results
+            print(
+                f"\nemits while down: 3 PublishError in {took:.2f} s; servers back after "
+                f"{recovered:.1f} s; emits during recovery by servers reached: "
+                f"{dict(Counter(results.values()))}"
+            )
+            for node in (asgi, flask):
+                assert "Cannot receive from redis" in node.log()
+        finally:
+            a.close()
+            b.close()

@@ -1,0 +1,269 @@
+"""The protocol core without sockets: frames in, typed actions out, both directions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import pytest
+from socketio.packet import Packet
+
+from sioschema import Emit, Event, EventRegistry, Limits, PayloadError, SioSchemaError
+from sioschema._core import (
+    Acked,
+    Close,
+    Connect,
+    ConnectError,
+    Core,
+    Deliver,
+    Disconnect,
+    Refuse,
+    Reply,
+)
+
+
+class Move(msgspec.Struct, forbid_unknown_fields=True):
+    x: int
+    y: int
+
+
+class Board(msgspec.Struct):
+    cells: list[int]
+
+
+class Login(msgspec.Struct):
+    token: str
+
+
+class Game(EventRegistry, auth=Login):
+    moved = Emit(Board)
+    ask = Emit(int, ack=Move)
+    move = Event(request=Move, ack=Board, emits=[moved])
+    files = Event(request=bytes, ack=int)
+    tally = Event(request=dict[int, int], ack=int)
+
+
+class FakeSessions:
+    """Connections and handlers as the Socket.IO library would keep them."""
+
+    def __init__(self, handled: set[str] | None = None) -> None:
+        self.joined: dict[tuple[str, str], str] = {("e1", "/"): "s1"}
+        self.awaited: set[tuple[str, int]] = set()
+        self.handled = handled if handled is not None else {"move", "files", "tally"}
+
+    def sid(self, eio_sid: str, namespace: str) -> str | None:
+        return self.joined.get((eio_sid, namespace))
+
+    def awaits_ack(self, sid: str, id: int) -> bool:
+        return (sid, id) in self.awaited
+
+    def handles(self, namespace: str, name: str) -> bool:
+        return name in self.handled
+
+
+def core_for(side: Any = "server", **kwargs: Any) -> tuple[Core, FakeSessions]:
+    core = Core(Game, side=side, **kwargs)
+    sessions = FakeSessions()
+    core.attach(sessions, Packet.reconstruct_binary, raw_out=False)
+    return core, sessions
+
+
+def test_a_declared_event_is_delivered_typed() -> None:
+    core, _ = core_for()
+    (action,) = core.receive("e1", '21["move",{"x":1,"y":2}]')
+    assert action == Deliver("s1", "/", 1, "move", Game.move, (Move(1, 2),))
+
+
+def test_the_fast_and_the_screened_path_deliver_the_same() -> None:
+    core, _ = core_for()
+    fast = core.receive("e1", '2["tally",{"1":3}]')
+    # a header form the one-pass codec does not split goes through screening
+    screened = core.receive("e1", '2 ["tally",{"1":3}]')
+    assert fast == screened == [Deliver("s1", "/", None, "tally", Game.tally, ({1: 3},))]
+
+
+def test_an_invalid_payload_is_answered_not_delivered() -> None:
+    core, _ = core_for()
+    (action,) = core.receive("e1", '27["move",{"x":"1","y":2}]')
+    assert type(action) is Reply
+    assert action.id == 7
+    error = action.reply["error"]
+    assert (error["code"], error["path"], error["event"]) == ("invalid_payload", "$.x", "move")
+
+
+def test_an_event_without_handler_is_unknown() -> None:
+    core, sessions = core_for()
+    sessions.handled.discard("move")
+    (action,) = core.receive("e1", '23["move",{"x":1,"y":2}]')
+    assert type(action) is Reply
+    assert action.reply["error"]["code"] == "unknown_event"
+
+
+def test_an_undeclared_handled_event_is_delivered_as_received() -> None:
+    core, sessions = core_for()
+    sessions.handled.add("chat")
+    (action,) = core.receive("e1", '2["chat",{"a":[1]},2]')
+    assert action == Deliver("s1", "/", None, "chat", None, [{"a": [1]}, 2])
+
+
+def test_a_frame_of_a_namespace_not_joined_is_refused() -> None:
+    core, _ = core_for()
+    (action,) = core.receive("e1", '2/other,["move",{"x":1,"y":2}]')
+    assert type(action) is Refuse
+    assert action.namespace == "/other"
+    assert action.data["data"]["error"]["code"] == "unknown_namespace"
+
+
+def test_connect_auth_is_checked_and_typed() -> None:
+    core, _ = core_for()
+    assert core.receive("e2", '0{"token":"t"}') == [Connect("/", Login("t"))]
+    (refused,) = core.receive("e2", '0{"token":5}')
+    assert type(refused) is Refuse
+    assert refused.data["data"]["error"]["code"] == "invalid_auth"
+    (missing,) = core.receive("e2", "0")
+    assert type(missing) is Refuse
+
+
+def test_disconnect() -> None:
+    core, _ = core_for()
+    assert core.receive("e1", "1") == [Disconnect("/")]
+
+
+def test_acks_are_passed_on_only_when_awaited() -> None:
+    core, sessions = core_for()
+    (unknown,) = core.receive("e1", '34[{"x":1,"y":2}]')
+    assert type(unknown) is Reply
+    assert unknown.reply["error"]["code"] == "bad_packet"
+    sessions.awaited.add(("s1", 4))
+    assert core.receive("e1", '34[{"x":1,"y":2}]') == [Acked("s1", "/", 4, [{"x": 1, "y": 2}])]
+
+
+def test_a_binary_event_waits_for_its_attachments() -> None:
+    core, _ = core_for()
+    assert core.receive("e1", '51-9["files",{"_placeholder":true,"num":0}]') == []
+    assert core.expects_attachment("e1")
+    (action,) = core.receive("e1", b"\x00\x01")
+    assert action == Deliver("s1", "/", 9, "files", Game.files, (b"\x00\x01",))
+    assert not core.expects_attachment("e1")
+
+
+def test_a_text_frame_where_an_attachment_was_due_is_refused_and_read() -> None:
+    core, _ = core_for()
+    core.receive("e1", '51-["files",{"_placeholder":true,"num":0}]')
+    refused, delivered = core.receive("e1", '2["move",{"x":1,"y":2}]')
+    assert type(refused) is Reply
+    assert refused.reply["error"]["code"] == "bad_packet"
+    assert type(delivered) is Deliver
+
+
+def test_a_binary_frame_outside_a_packet_closes() -> None:
+    core, _ = core_for()
+    assert [type(a) for a in core.receive("e1", b"\x00")] == [Close]
+
+
+def test_limits_are_answered() -> None:
+    core, _ = core_for(limits=Limits(max_payload_bytes=64, max_depth=2))
+    (large,) = core.receive("e1", '2["move",{"x":1,"y":2,"pad":"' + "a" * 80 + '"}]')
+    (deep,) = core.receive("e1", '2["tally",[[[[1]]]]]')
+    (nan,) = core.receive("e1", '2["tally",NaN]')
+    codes = [a.reply["error"]["code"] for a in (large, deep, nan)]  # type: ignore[union-attr]
+    assert codes == ["payload_too_large", "payload_too_deep", "invalid_number"]
+
+
+def test_in_flight_is_counted_per_connection() -> None:
+    core, _ = core_for(limits=Limits(max_in_flight=2))
+    assert core.enter("e1") and core.enter("e1")
+    assert not core.enter("e1")
+    assert core.enter("e2")
+    core.leave("e1")
+    assert core.enter("e1")
+    core.forget("e1")
+    assert "e1" not in core.in_flight
+
+
+def test_a_packet_another_serializer_decoded_is_screened_the_same() -> None:
+    core, _ = core_for()
+    (typed,) = core.receive_decoded("e1", 2, "/", 3, ["move", {"x": 1, "y": 2}])
+    assert typed == Deliver("s1", "/", 3, "move", Game.move, (Move(1, 2),))
+    (invalid,) = core.receive_decoded("e1", 2, "/", None, ["move", {"x": "a", "y": 2}])
+    nested: Any = 1
+    for _ in range(40):
+        nested = [nested]
+    (deep,) = core.receive_decoded("e1", 2, "/", None, ["tally", nested])
+    (nan,) = core.receive_decoded("e1", 2, "/", None, ["tally", float("nan")])
+    (big,) = core.receive_decoded("e1", 2, "/", None, ["tally", {1: 2**70}])
+    errors = [a.reply["error"] for a in (invalid, deep, nan, big)]  # type: ignore[union-attr]
+    assert [e["code"] for e in errors] == [
+        "invalid_payload",
+        "payload_too_deep",
+        "invalid_number",
+        "invalid_number",
+    ]
+    assert {e["event"] for e in errors} == {"move", "tally"}
+    assert [type(a) for a in core.undecodable("e1", "Invalid packet")] == [Reply]
+
+
+def test_ack_data_checks_a_declared_ack() -> None:
+    core, _ = core_for()
+    assert core.ack_data(Game.move, Board([1]), "/") == [{"cells": [1]}]
+    with pytest.raises(PayloadError) as caught:
+        core.ack_data(Game.move, {"cells": "x"}, "/")
+    assert caught.value.code == "internal_error"
+    assert core.ack_data(None, (1, 2), "/") == [1, 2]
+    assert core.ack_data(None, None, "/") == []
+
+
+def test_outgoing_checks_emits_on_a_server_and_events_on_a_client() -> None:
+    server, _ = core_for()
+    assert server.outgoing(Game.moved, Board([0]), None)[1] == {"cells": [0]}
+    with pytest.raises(PayloadError):
+        server.outgoing(Game.moved, {"cells": "x"}, None)
+    with pytest.raises(SioSchemaError, match="client -> server"):
+        server.outgoing(Game.move, Move(1, 2), None)
+    client, _ = core_for("client")
+    assert client.outgoing(Game.move, Move(1, 2), None)[1] == {"x": 1, "y": 2}
+    assert client.outgoing("move", {"x": 1, "y": 2}, None)[3] is Game.move
+    with pytest.raises(PayloadError):
+        client.outgoing(Game.move, {"x": "1", "y": 2}, None)
+    with pytest.raises(SioSchemaError, match="server -> client"):
+        client.outgoing(Game.moved, Board([0]), None)
+
+
+def test_a_client_receives_server_emits_typed() -> None:
+    core, _ = core_for("client")
+    (fast,) = core.receive("e1", '2["moved",{"cells":[1,2]}]')
+    assert fast == Deliver("s1", "/", None, "moved", Game.moved, (Board([1, 2]),))
+    (asked,) = core.receive("e1", '25["ask",3]')
+    assert asked == Deliver("s1", "/", 5, "ask", Game.ask, (3,))
+    (invalid,) = core.receive("e1", '2["moved",{"cells":"x"}]')
+    assert type(invalid) is Reply
+    assert invalid.reply["error"]["path"] == "$.cells"
+    # undeclared server events reach the client's handlers as received
+    assert core.receive("e1", '2["news",1]') == [Deliver("s1", "/", None, "news", None, [1])]
+
+
+def test_a_client_answers_a_server_call_with_a_checked_ack() -> None:
+    core, _ = core_for("client")
+    assert core.ack_data(Game.ask, Move(0, 1), "/") == [{"x": 0, "y": 1}]
+    with pytest.raises(PayloadError):
+        core.ack_data(Game.ask, {"x": "no"}, "/")
+
+
+def test_a_client_sees_connect_and_connect_error() -> None:
+    core, _ = core_for("client")
+    assert core.receive("e1", '0{"sid":"abc"}') == [Connect("/", {"sid": "abc"})]
+    assert core.receive("e1", '4{"message":"no"}') == [ConnectError("/", {"message": "no"})]
+
+
+def test_a_checked_callback_types_the_ack_or_drops_it(caplog: pytest.LogCaptureFixture) -> None:
+    core, _ = core_for()
+    got: list[Any] = []
+    callback = core.checked_callback(Game.ask, "/", lambda *args: got.append(args))
+    callback({"x": 1, "y": 2})
+    callback({"x": "a"})
+    assert got == [(Move(1, 2),)]
+    assert "dropped an invalid ack for 'ask'" in caplog.text
+    assert core.decode_call_ack(Game.ask, "/", ({"x": 1, "y": 2},)) == Move(1, 2)
+    with pytest.raises(PayloadError) as caught:
+        core.decode_call_ack(Game.ask, "/", ({"x": "a"},))
+    assert caught.value.code == "invalid_ack"
