@@ -35,21 +35,10 @@ from .inspect import RegistryInfo
 __all__ = ["CodecPacket", "PacketCodec", "Typed", "codec_packet", "writes_raw"]
 
 
-class Typed(tuple):  # type: ignore[type-arg]
-    """``(name, event, args)`` of an event decoded and validated in one pass; its first
-    item is the event name, as in the ``data`` python-socketio passes around."""
-
-    __slots__ = ()
-
-    @property
-    def event(self) -> Event:
-        event: Event = self[1]
-        return event
-
-    @property
-    def args(self) -> tuple[Any, ...]:
-        args: tuple[Any, ...] = self[2]
-        return args
+Typed = tuple[str, "Event | Emit[Any, Any]", tuple[Any, ...]]
+"""``(name, declaration, args)`` of an event decoded and validated in one pass: what
+the protocol core turns into its ``Deliver`` action (a plain tuple, the cheapest
+thing to build per frame)."""
 
 
 _ID_DIGITS = "0123456789"
@@ -71,7 +60,7 @@ def _finisher(event: Event | Emit[Any, Any], codec: ArgsCodec) -> Callable[[Any]
     """The last step of the one pass for a decoded packet of ``event`` (``codec`` is its
     request's, or its payload's for an emit): the int64 check of the numbers at the
     codec's ``number_paths`` (``None`` if one is out of range), then the
-    :class:`Typed` tuple, the arguments read off the packet's fields.
+    ``Typed`` tuple, the arguments read off the packet's fields.
 
     Written out and compiled once per event, as attrs and dataclasses write their
     ``__init__``: attribute loads and comparisons, with no loop, and one call per frame
@@ -86,8 +75,8 @@ def _finisher(event: Event | Emit[Any, Any], codec: ArgsCodec) -> Callable[[Any]
             test = f"{-(2**63)} <= packet.{path} <= {2**63 - 1}"
         lines += [f"    if not {test}:", "        return None"]
     args = "".join(f"packet.a{i}, " for i in range(codec.arity))
-    lines.append(f"    return Typed((name, event, ({args})))\n")
-    namespace: dict[str, Any] = {"Typed": Typed, "name": event.name, "event": event}
+    lines.append(f"    return (name, event, ({args}))\n")
+    namespace: dict[str, Any] = {"name": event.name, "event": event}
     exec(compile("\n".join(lines), f"<sioschema packet {event.name!r}>", "exec"), namespace)
     finish: Callable[[Any], Typed | None] = namespace["finish"]
     return finish

@@ -9,7 +9,7 @@ import pytest
 from socketio import packet
 
 from sioschema import Emit, Event, EventRegistry, Limits
-from sioschema._codec import CodecPacket, PacketCodec, Typed
+from sioschema._codec import CodecPacket, PacketCodec
 from sioschema.inspect import by_namespace
 
 
@@ -56,11 +56,11 @@ def test_declared_events_decode_in_one_pass(
     found = CODEC.decode_frame(frame)
     assert found is not None
     assert found[:2] == (namespace, id)
-    typed = found[2]
-    assert type(typed) is Typed
-    assert typed[0] == name
-    assert typed.event.name == name
-    assert typed.args == args
+    decoded_name, event, decoded = found[2]
+    assert decoded_name == name
+    assert event.name == name
+    assert type(decoded) is tuple
+    assert decoded == args
 
 
 @pytest.mark.parametrize(
