@@ -141,6 +141,7 @@ def _setup(namespace: dict[str, Any]) -> None:
 
     stack = contextlib.ExitStack()
     scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="sioschema-docs-"))
+    namespace["__name__"] = "__main__"  # as in a script: Flask(__name__) finds its root
     namespace["CWD"] = scratch
     namespace["REPLACE"] = {}  # what a page shows -> what its test uses (a broker's URL)
     namespace["_stack"] = stack
@@ -149,9 +150,12 @@ def _setup(namespace: dict[str, Any]) -> None:
     stack.callback(_forget, scratch)
 
     def serve(app: Any) -> str:
-        """Serve an ASGI app with uvicorn, a WSGI or Flask app with werkzeug's threads."""
-        if hasattr(app, "wsgi_app") or not _is_asgi(app):
-            url: str = stack.enter_context(serve_wsgi(app))
+        """Serve an ASGI app with uvicorn, an aiohttp app with its own runner, a WSGI or
+        Flask app with werkzeug's threads."""
+        if type(app).__module__.startswith("aiohttp"):
+            url: str = stack.enter_context(_serve_aiohttp(app))
+        elif hasattr(app, "wsgi_app") or not _is_asgi(app):
+            url = stack.enter_context(serve_wsgi(app))
         else:
             url, _loop = stack.enter_context(serve_asgi(app))
         namespace["SERVER_URL"] = url
@@ -177,6 +181,30 @@ def _setup(namespace: dict[str, Any]) -> None:
 
     namespace["serve"] = serve
     namespace["start"] = start
+
+
+@contextlib.contextmanager
+def _serve_aiohttp(app: Any) -> Any:
+    """An aiohttp ``web.Application`` on a free port, in a thread with its own loop."""
+    import asyncio
+    import threading
+
+    from aiohttp import web
+
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app)
+    port = _free_port()
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
 
 
 def _is_asgi(app: Any) -> bool:
