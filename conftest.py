@@ -8,7 +8,7 @@
 - ```` ```console ```` blocks are commands (``$ ...``) run in that folder, with their
   output checked when the page shows it (``...`` matches anything, as in doctest).
   ```` ```sh ```` blocks are shown, never run (installs, servers that run until Ctrl+C).
-- ``http://127.0.0.1:5000`` in a block means the page's server: ``serve(app)`` (an
+- ``127.0.0.1:5000`` (``http://``, ``ws://``) in a block means the page's server: ``serve(app)`` (an
   ASGI, WSGI or Flask app) or ``start("uvicorn app:app ...")`` starts one on a free port
   of 127.0.0.1 and sets ``SERVER_URL``, and the examples talk to that.
 """
@@ -35,6 +35,7 @@ from sybil.parsers.myst import PythonCodeBlockParser as _PythonBlocks
 
 ROOT = Path(__file__).parent
 DOCS_URL = "http://127.0.0.1:5000"
+DOCS_HOST = "127.0.0.1:5000"
 DOCS_PORT = "5000"
 
 
@@ -46,7 +47,8 @@ def _url(example: Example) -> str:
 def _with_url(text: str, example: Example) -> str:
     url = _url(example)
     port = url.rsplit(":", 1)[1]
-    text = text.replace(DOCS_URL, url).replace(f"--port {DOCS_PORT}", f"--port {port}")
+    text = text.replace(DOCS_HOST, f"127.0.0.1:{port}")  # http://, ws://
+    text = text.replace(f"--port {DOCS_PORT}", f"--port {port}")
     for shown, real in example.namespace.get("REPLACE", {}).items():
         text = text.replace(shown, real)
     return text
