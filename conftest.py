@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ ROOT = Path(__file__).parent
 DOCS_URL = "http://127.0.0.1:5000"
 DOCS_HOST = "127.0.0.1:5000"
 DOCS_PORT = "5000"
+PAGE_MODULE = "docs_page"
 
 
 def _url(example: Example) -> str:
@@ -44,19 +46,24 @@ def _url(example: Example) -> str:
     return url
 
 
-def _with_url(text: str, example: Example) -> str:
+def _with_url(text: str, example: Example, command: bool = False) -> str:
     url = _url(example)
     port = url.rsplit(":", 1)[1]
     text = text.replace(DOCS_HOST, f"127.0.0.1:{port}")  # http://, ws://
-    text = text.replace(f"--port {DOCS_PORT}", f"--port {port}")
+    if command:
+        text = text.replace(f"--port {DOCS_PORT}", f"--port {port}")
     for shown, real in example.namespace.get("REPLACE", {}).items():
         text = text.replace(shown, real)
     return text
 
 
 class PythonBlocks(_PythonBlocks):
-    """Sybil's MyST python parser; blocks talk to the page's server, and a block with a
-    file name as its caption is saved under that name first."""
+    """Sybil's MyST python parser (doctests with ``...`` as in doctest's ELLIPSIS);
+    blocks talk to the page's server, and a block with a file name as its caption is
+    saved under that name first."""
+
+    def __init__(self) -> None:
+        super().__init__(doctest_optionflags=doctest.ELLIPSIS)
 
     def __call__(self, document: Any) -> Any:
         for region in super().__call__(document):
@@ -98,14 +105,15 @@ def _console(example: Example) -> str | None:
     checker = doctest.OutputChecker()
     for command, shown in commands:
         done = subprocess.run(
-            ["bash", "-c", _with_url(command, example)],
+            ["bash", "-c", _with_url(command, example, command=True)],
             cwd=example.namespace["CWD"],
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one stream, in the order a terminal shows
             text=True,
             timeout=60,
         )
-        output = done.stdout + done.stderr
+        output = done.stdout
         if done.returncode != 0 and not shown:
             return f"`{command}` failed with exit code {done.returncode}:\n{output}"
         want = "\n".join(shown).strip("\n")
@@ -143,7 +151,13 @@ def _setup(namespace: dict[str, Any]) -> None:
 
     stack = contextlib.ExitStack()
     scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="sioschema-docs-"))
-    namespace["__name__"] = "__main__"  # as in a script: Flask(__name__) finds its root
+    # the page runs as an imported module would: Flask(__name__) finds its folder, and
+    # `if __name__ == "__main__":` blocks (socketio.run) stay for a reader to run
+    module = types.ModuleType(PAGE_MODULE)
+    module.__file__ = os.path.join(scratch, f"{PAGE_MODULE}.py")
+    sys.modules[PAGE_MODULE] = module
+    stack.callback(sys.modules.pop, PAGE_MODULE, None)
+    namespace["__name__"] = PAGE_MODULE
     namespace["CWD"] = scratch
     namespace["REPLACE"] = {}  # what a page shows -> what its test uses (a broker's URL)
     namespace["_stack"] = stack
