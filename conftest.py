@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from sybil import Example, Sybil
-from sybil.evaluators.python import PythonEvaluator
 from sybil.parsers.myst import ClearNamespaceParser, CodeBlockParser, SkipParser
 from sybil.parsers.myst import PythonCodeBlockParser as _PythonBlocks
 
@@ -226,8 +225,7 @@ def _serve_aiohttp(app: Any) -> Any:
 def _is_asgi(app: Any) -> bool:
     import inspect
 
-    call = getattr(type(app), "__call__", None)
-    return inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app)
+    return inspect.iscoroutinefunction(type(app).__call__) or inspect.iscoroutinefunction(app)
 
 
 def _stop(process: subprocess.Popen[str]) -> None:

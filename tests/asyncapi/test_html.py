@@ -29,10 +29,7 @@ PAGE = asyncapi.render_html(Notes)
 
 
 def test_code_spans_become_code_and_everything_else_is_escaped() -> None:
-    assert (
-        "<p class=desc>Everything <code>inline</code>; a lone ` backtick stays text.</p>"
-        in PAGE
-    )
+    assert "<p class=desc>Everything <code>inline</code>; a lone ` backtick stays text.</p>" in PAGE
     assert (
         "A note; <code>text</code> is *markdown* &lt;b&gt;as written&lt;/b&gt;, "
         "<code>a `tick` inside</code> too." in PAGE
