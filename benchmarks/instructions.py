@@ -26,6 +26,17 @@ a change of sioschema's core::
     python -m benchmarks.instructions [--benchmarks packet roundtrip] [--payloads ...]
                                       [--contenders ...] [--events N] [--quick] [--json]
 
+``floor`` (not run by default; a few minutes) sets sioschema's one pass,
+``PacketCodec.decode_frame`` on the frame ``21["bench",{...}]`` (the header split,
+decode and validation, the checks of limits and numbers, the typed arguments), beside
+msgspec alone: a bare ``msgspec.json.Decoder`` of the same ``array_like`` Struct tagged
+with the event name, over the frame's JSON body, and over the frame cut at its first
+``[``. Each counted call goes through one Python call of the loop, as in the other
+benchmarks; the loop's own cost (an empty call, counted too) is taken off both sides of
+the ratios, printed as the line ``decode+validate vs bare typed decode``::
+
+    python -m benchmarks.instructions --benchmarks floor
+
 Needs ``valgrind`` on the PATH and a CPython whose symbols are not stripped.
 """
 
@@ -48,7 +59,7 @@ from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import EVENT, PAYLOADS
 
-KINDS = ("micro", "packet", "roundtrip")
+KINDS = ("micro", "packet", "roundtrip", "floor")
 DEFAULT_CONTENDERS = ("stock", "pydantic", "sio-asyncapi", "sioschema")
 EVENTS = {"small": 5000, "medium": 5000, "large": 200}
 HASHSEED = "0"
@@ -62,6 +73,13 @@ COMPARED = {
         },
     ),
     "roundtrip": ("sioschema", {"stock": "stock", "sio-asyncapi": "sio-asyncapi"}),
+    "floor": (
+        "sioschema decode_frame (decode+validate)",
+        {
+            "body": "msgspec bare typed decode of the JSON body",
+            "frame": "msgspec bare typed decode of the frame cut at its first [",
+        },
+    ),
     "micro": (
         "sioschema ArgsCodec (untyped msgspec + convert)",
         {
@@ -79,6 +97,8 @@ def cases(kind: str, size: str, names: Iterable[str]) -> dict[str, Callable[[], 
     """``{label: one event}`` for a benchmark and payload size; every contender has
     proved first that it does what its label says (``benchmarks._proof``)."""
     p = PAYLOADS[size]
+    if kind == "floor":
+        return floor_cases(p)
     mods, _ = load(names)
     found: dict[str, Callable[[], Any]] = {}
     if kind == "roundtrip":
@@ -97,6 +117,49 @@ def cases(kind: str, size: str, names: Iterable[str]) -> dict[str, Callable[[], 
             found[f"{label} | in"] = lambda c=c, w=wire: c.decode(w)
             found[f"{label} | out"] = lambda c=c: c.encode(c.obj)
     return found
+
+
+EMPTY = "the loop's own call (nothing)"
+
+
+def floor_cases(p: Any) -> dict[str, Callable[[], Any]]:
+    """sioschema's one pass over a frame beside msgspec's bare typed decode of it (the
+    ``floor`` benchmark); each proves first that it validates."""
+    import msgspec
+
+    from sioschema._codec import PacketCodec
+    from sioschema._wire import Limits
+    from sioschema.inspect import by_namespace
+
+    codec = PacketCodec(by_namespace(p.registry), Limits())
+    tagged = msgspec.defstruct(
+        "Tagged",
+        [("a0", p.struct)],
+        array_like=True,
+        tag=EVENT,
+        forbid_unknown_fields=True,
+        gc=False,  # as sioschema's packet types
+    )
+    bare = msgspec.json.Decoder(tagged).decode
+    frame = p.packet
+    body = frame[frame.index("[") :]
+    ours, others = COMPARED["floor"]
+    if codec.decode_frame(frame) is None or codec.decode_frame(p.invalid_packet) is not None:
+        msg = f"{ours!r} ({p.size}) does not decide the frames it should"
+        raise _proof.ProofFailed(msg)
+    try:
+        bare(p.invalid_packet[p.invalid_packet.index("[") :])
+    except msgspec.ValidationError:
+        pass
+    else:
+        msg = f"the bare decode ({p.size}) accepted an invalid payload"
+        raise _proof.ProofFailed(msg)
+    return {
+        ours: lambda: codec.decode_frame(frame),
+        others["body"]: lambda: bare(body),
+        others["frame"]: lambda: bare(frame[frame.index("[") :]),
+        EMPTY: lambda: None,
+    }
 
 
 def child(kind: str, size: str, names: list[str], events: int) -> None:
@@ -195,6 +258,12 @@ def ratios(kind: str, per_size: dict[str, Any]) -> dict[str, float | None]:
     ours, others = COMPARED[kind]
     got = per_size["instructions"]
     out: dict[str, float | None] = {}
+    if kind == "floor":  # net of the loop's own call
+        empty = got.get(EMPTY, 0.0)
+        for other, label in others.items():
+            a, b = got.get(ours), got.get(label)
+            out[f"sioschema / bare {other}"] = (a - empty) / (b - empty) if a and b else None
+        return out
     suffixes = [""] if kind == "roundtrip" else [" | in", " | out"]
     for other, label in others.items():
         for suffix in suffixes:
@@ -214,7 +283,7 @@ def text(result: dict[str, Any]) -> str:
             out.append("")
             out.append(f"{kind} {size} ({per['events']} events per case)")
             got = per["instructions"]
-            if kind == "roundtrip":
+            if kind in ("roundtrip", "floor"):
                 rows = [[label, _common.fmt_count(n)] for label, n in got.items()]
                 out.append(_common.table(["contender", "instructions/event"], rows))
             else:
@@ -233,7 +302,20 @@ def text(result: dict[str, Any]) -> str:
                     f"{name} {r:.2f}x" if r else f"{name} -" for name, r in per["ratios"].items()
                 )
             )
+    if result.get("decode_vs_bare"):
+        out.append("")
+        out.append(result["decode_vs_bare"])
     return "\n".join(out)
+
+
+def floor_line(per_kind: dict[str, Any]) -> str:
+    """``decode+validate vs bare typed decode`` per payload size, net of the loop."""
+    parts = []
+    for size, per in per_kind.items():
+        body, frame = per["ratios"].values()
+        if body and frame:
+            parts.append(f"{size} {body:.2f}x ({frame:.2f}x of the cut frame)")
+    return "decode+validate vs bare typed decode (instructions): " + ", ".join(parts)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -254,12 +336,14 @@ def main(argv: list[str] | None = None) -> None:
     for kind, per_kind in results.items():
         for per in per_kind.values():
             per["ratios"] = ratios(kind, per)
+
     result = _common.report(
         benchmark="instructions",
         title="instructions: callgrind instruction counts per event",
         hashseed=HASHSEED,
         missing_contenders=missing,
         results=results,
+        decode_vs_bare=floor_line(results["floor"]) if "floor" in results else None,
     )
     _common.emit(result, text(result), args.json, args.save)
 

@@ -39,6 +39,7 @@ from typing import Any
 
 import msgspec
 import socketio
+from engineio import json as engineio_json
 
 from benchmarks import _common
 from sioschema import Emit, EventRegistry, PayloadError
@@ -152,8 +153,11 @@ class _Discard(socketio.PubSubManager):  # type: ignore[misc]
 
     name = "discard"
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(write_only=True, **kwargs)
+    def __init__(self, json: Any = None) -> None:
+        super().__init__(write_only=True)
+        # what python-socketio >= 5.17 sets from ``json=``; older releases write with
+        # Engine.IO's ``json`` module and take no such argument
+        self.json = json if json is not None else getattr(self, "json", engineio_json)
 
     def _publish(self, data: Any) -> int:
         self.json.dumps(data)

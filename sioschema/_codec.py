@@ -3,13 +3,15 @@
 python-socketio decodes a packet's JSON with stdlib ``json`` into dicts and lists, and a
 validator then walks them again. Here:
 
-- **In**: for ``2<id>["<name>", ...]`` on a registry namespace, the event name is read
-  off the text, and that event's pre-built ``msgspec.json.Decoder`` turns the whole array
-  into its typed arguments at once (an ``array_like`` Struct tagged with the name, so the
-  name, the arity and every argument are checked in the same pass). Anything else (an
-  undeclared event, a binary packet, a name with escapes, a payload that could break a
-  limit, a payload that fails its type) returns ``None`` and takes the screening path,
-  whose answers are unchanged: a failing payload still gets its exact error ack.
+- **In**: for ``2<id>["<name>", ...]`` on a registry namespace, one msgspec decoder per
+  namespace reads the whole array as the union of its events' packets (each an
+  ``array_like`` Struct tagged with the event name), so the event, the arity and every
+  argument are found and checked in the same pass. What a typed pass cannot rule out
+  is checked after it, only for the events where it can happen (nesting, numbers the
+  screening would refuse or read differently). Anything else (an undeclared event, a
+  binary packet, a name with escapes, a payload that could break a limit, a payload
+  that fails its type) returns ``None`` and takes the screening path, whose answers
+  are unchanged: a failing payload still gets its exact error ack.
 - **Out**: :class:`CodecPacket`, given to python-socketio as the per-server
   ``serializer=``, writes packets with msgspec and looks for binary data with a tight
   loop instead of python-socketio's recursive ``reduce``; the servers tell it when data
@@ -19,19 +21,18 @@ validator then walks them again. Here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, Union
 
 import msgspec
 from socketio import packet
 
+from ._compile import ArgsCodec
 from ._registry import Emit, Event
-from ._wire import Limits, has_long_int, maybe_too_deep
+from ._wire import LONG_INT, NUMBER_CHARS, Limits, in_numbers, maybe_too_deep, number_text
 from .inspect import RegistryInfo
 
 __all__ = ["CodecPacket", "PacketCodec", "Typed", "codec_packet", "writes_raw"]
-
-_astuple = msgspec.structs.astuple
 
 
 class Typed(tuple):  # type: ignore[type-arg]
@@ -51,13 +52,57 @@ class Typed(tuple):  # type: ignore[type-arg]
         return args
 
 
-_Entry = tuple[str, "Event | Emit[Any, Any]", "msgspec.json.Decoder[Any]", bool, bool]
+_ID_DIGITS = "0123456789"
+_read_id = msgspec.json.Decoder(int).decode
+_MAX_HEAD = 16  # "2" and an ack id of at most 15 digits (the screening's limit)
+# a frame the one pass does not decide: invalid, or a str msgspec cannot read (a lone
+# surrogate), or nested past msgspec's own recursion limit
+_UNDECIDED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeEncodeError)
+
+# per declared event, found by the class its packet decodes to: where the name's
+# closing quote is when written plainly, whether its valid payloads could still nest too
+# deep, what to look for in the number text, and its finisher (below)
+_Entry = tuple[int, bool, tuple[bytes, ...], "Callable[[Any], Typed | None]"]
+# per namespace: one decoder for all its events, and their entries
+_Namespace = tuple[Callable[[str], Any], dict[type, _Entry]]
+
+
+def _finisher(event: Event | Emit[Any, Any], codec: ArgsCodec) -> Callable[[Any], Typed | None]:
+    """The last step of the one pass for a decoded packet of ``event`` (``codec`` is its
+    request's, or its payload's for an emit): the int64 check of the numbers at the
+    codec's ``number_paths`` (``None`` if one is out of range), then the
+    :class:`Typed` tuple, the arguments read off the packet's fields.
+
+    Written out and compiled once per event, as attrs and dataclasses write their
+    ``__init__``: attribute loads and comparisons, with no loop, and one call per frame
+    for all of it. Floats are compared with float bounds, which CPython compares
+    fastest; the paths are checked Python names (``ArgsCodec.number_paths``).
+    """
+    lines = ["def finish(packet):"]
+    for path, is_float in codec.number_paths or ():
+        if is_float:  # strictly inside: a float read from 2**63 or beyond is 2**63 or more
+            test = f"{-(2.0**63)!r} < packet.{path} < {2.0**63!r}"
+        else:
+            test = f"{-(2**63)} <= packet.{path} <= {2**63 - 1}"
+        lines += [f"    if not {test}:", "        return None"]
+    args = "".join(f"packet.a{i}, " for i in range(codec.arity))
+    lines.append(f"    return Typed((name, event, ({args})))\n")
+    namespace: dict[str, Any] = {"Typed": Typed, "name": event.name, "event": event}
+    exec(compile("\n".join(lines), f"<sioschema packet {event.name!r}>", "exec"), namespace)
+    finish: Callable[[Any], Typed | None] = namespace["finish"]
+    return finish
 
 
 class PacketCodec:
-    """Decodes the EVENT packets of declared events straight into typed arguments."""
+    """Decodes the EVENT packets of declared events straight into typed arguments.
 
-    __slots__ = ("_limits", "_shallow", "_table")
+    Per namespace, one msgspec decoder reads the union of every declared event's packet
+    (an ``array_like`` Struct tagged with the event name): msgspec finds the event by
+    its name and validates its arguments in the same pass, with no name lookup in
+    Python.
+    """
+
+    __slots__ = ("_limits", "_namespaces", "_root", "_shallow")
 
     def __init__(
         self,
@@ -72,23 +117,28 @@ class PacketCodec:
         # Nesting deeper than the limit takes max_depth + 2 brackets and as many closing
         # ones: a shorter body cannot break it, and skips the bracket count.
         self._shallow = 2 * (limits.max_depth + 2)
-        # per event: its decoder, and which limits its valid payloads could still break
-        self._table: dict[str, dict[str, _Entry]] = {}
+        self._namespaces: dict[str, _Namespace] = {}
         for namespace, found in namespaces.items():
             declared: Mapping[str, Event | Emit[Any, Any]]
             declared = found.events if side == "server" else found.emits
-            table: dict[str, _Entry] = {}
+            entries: dict[type, _Entry] = {}
+            # one strictness per side of a registry: its requests', and emits are strict
+            strict = found.strict if side == "server" else True
             for name, event in declared.items():
                 codec = event.request_codec if isinstance(event, Event) else event.payload_codec
-                if codec.packet_decoder is not None:
-                    table[name] = (
-                        name,
-                        event,
-                        codec.packet_decoder,
-                        codec.depth > limits.max_depth,
-                        codec.has_ints,
-                    )
-            self._table[namespace] = table
+                if codec.packet_type is None:
+                    continue
+                entries[codec.packet_type] = (
+                    2 + len(name),  # ["<name>"
+                    codec.depth > limits.max_depth,
+                    codec.number_checks,
+                    _finisher(event, codec),
+                )
+            if entries:
+                union: Any = Union[tuple(entries)]  # noqa: UP007 (a runtime union of classes)
+                decoder = msgspec.json.Decoder(union, strict=strict)
+                self._namespaces[namespace] = (decoder.decode, entries)
+        self._root = self._namespaces.get("/")
 
     def decode_frame(self, frame: str) -> tuple[str, int | None, Typed] | None:
         """A whole text frame of the common forms ``2["x",...]``, ``2<id>["x",...]`` and
@@ -97,23 +147,56 @@ class PacketCodec:
         The header is split with string methods, without python-socketio's or the
         screening's general parser; ``None`` for any other form.
         """
-        if frame[:1] != "2":
+        # The root namespace is the common case: it is decided here without another
+        # call (the steps are those of decode_event; keep them in step).
+        body = frame.lstrip(_ID_DIGITS)  # the type and the ack id are digits
+        head = len(frame) - len(body)
+        if head == 1:
+            id = None
+            if body < "[":  # "/<namespace>,..." (or nothing)
+                return self._namespaced(frame)
+        elif not 1 < head <= _MAX_HEAD:
             return None
-        start = frame.find("[")
-        if start < 0:
+        if frame[0] != "2":  # an EVENT packet
             return None
-        head = frame[1:start]
-        namespace = "/"
-        if head[:1] == "/":
-            namespace, comma, head = head.partition(",")
-            if not comma or "?" in namespace:
-                return None
-        id = None
-        if head:
-            if len(head) > 15 or not (head.isascii() and head.isdigit()):
-                return None
-            id = int(head)
-        typed = self.decode_event(namespace, frame[start:])
+        found = self._root
+        if found is None:
+            return None
+        decode, entries = found
+        try:
+            if head > 1:  # an ack id, read as a JSON integer: a third of what int() costs
+                id = _read_id(frame[1:head])
+            obj = decode(body)
+        except _UNDECIDED:
+            return None
+        quote, deep, checks, finish = entries[type(obj)]
+        if body[quote] != '"':  # the name was written with escapes or spaces
+            return None
+        if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
+            return None
+        if checks:
+            # number_text(body), inlined; a str msgspec decoded is valid UTF-8
+            text = body.encode().translate(NUMBER_CHARS)
+            for needle in checks:
+                if text.partition(needle)[1] and (needle is LONG_INT or in_numbers(needle, body)):
+                    return None
+        typed = finish(obj)
+        return None if typed is None else ("/", id, typed)
+
+    def _namespaced(self, frame: str) -> tuple[str, int | None, Typed] | None:
+        """``2/<namespace>,<id>[...]``."""
+        namespace, comma, rest = frame[1:].partition(",")
+        if not comma or namespace[:1] != "/" or "?" in namespace:
+            return None
+        body = rest.lstrip(_ID_DIGITS)
+        head = len(rest) - len(body)
+        if head >= _MAX_HEAD:
+            return None
+        try:
+            id = _read_id(rest[:head]) if head else None
+        except _UNDECIDED:
+            return None
+        typed = self.decode_event(namespace, body)
         return None if typed is None else (namespace, id, typed)
 
     def decode_event(self, namespace: str, body: str) -> Typed | None:
@@ -121,23 +204,25 @@ class PacketCodec:
 
         Returns the validated arguments, or ``None`` when the slow path must decide.
         """
-        table = self._table.get(namespace)
-        if table is None or not body.startswith('["'):
+        found = self._namespaces.get(namespace)
+        if found is None or body[:2] != '["':
             return None
-        end = body.find('"', 2)
-        found = table.get(body[2:end]) if end > 0 else None
-        if found is None:
-            return None
-        name, event, decoder, deep, ints = found
-        if (deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits)) or (
-            ints and has_long_int(body)
-        ):
-            return None
+        decode, entries = found
         try:
-            obj = decoder.decode(body)
-        except (msgspec.ValidationError, msgspec.DecodeError):
+            obj = decode(body)
+        except _UNDECIDED:
             return None
-        return Typed((name, event, _astuple(obj)))
+        quote, deep, checks, finish = entries[type(obj)]
+        if body[quote] != '"':  # the name was written with escapes or spaces
+            return None
+        if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
+            return None
+        if checks:
+            text = number_text(body)
+            for needle in checks:
+                if text.partition(needle)[1] and (needle is LONG_INT or in_numbers(needle, body)):
+                    return None
+        return finish(obj)
 
 
 class _JSON:

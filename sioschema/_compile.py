@@ -21,6 +21,7 @@ This module knows types and msgspec only: no server, no document.
 from __future__ import annotations
 
 import dataclasses
+import keyword
 import math
 import re
 import typing
@@ -31,7 +32,7 @@ from typing import Annotated, Any, Final
 import msgspec
 import msgspec.inspect as mi
 
-from ._wire import is_finite
+from ._wire import FRACTIONS, HUGE_EXPONENTS, LONG_INT, is_finite
 from .errors import ErrorCode, PayloadError, RegistryError
 
 __all__ = ["ArgsCodec", "declared_repr"]
@@ -96,6 +97,14 @@ def _depth(node: Any, active: set[int]) -> float:
     return 0
 
 
+def _skips(node: mi.Type) -> bool:
+    """Whether a value of this node may carry JSON the typed decoder skips unread: the
+    fields a record does not declare (the trailing items of an ``array_like`` Struct)."""
+    return isinstance(node, _RECORDS) and not getattr(
+        node, "forbid_unknown_fields", isinstance(node, mi.NamedTupleType)
+    )
+
+
 def _bigint(node: mi.Type) -> bool:
     """``Annotated[int, msgspec.Meta(extra={"bigint": True})]``: ints beyond int64 pass."""
     return (
@@ -117,6 +126,54 @@ def _takes_number(node: mi.Type) -> bool:
     else:
         return False
     return any(type(v) is int and not -(2**63) <= v < 2**63 for v in values)
+
+
+def _within_int64(node: mi.IntType | mi.FloatType) -> bool:
+    """Whether the declared bounds keep every valid value strictly inside
+    ``(-2**63, 2**63)``, so no number out of the int64 range can be one."""
+    low = (node.ge is not None and node.ge > -(2**63)) or (
+        node.gt is not None and node.gt >= -(2**63)
+    )
+    high = (node.le is not None and node.le < 2**63) or (node.lt is not None and node.lt <= 2**63)
+    return low and high
+
+
+def _number_paths(node: mi.Type, path: str, active: set[int]) -> list[tuple[str, bool]] | None:
+    """The dotted attribute paths (from ``path``) of every int or float a valid value
+    of this node holds whose declared bounds do not keep it inside int64, each with
+    whether it is a float; ``None`` when
+    some number could sit where attributes do not reach (an item of a list, a dict
+    value, a union member, a field the type skips, ``Any``, ``Raw``, ``Decimal``...).
+    """
+    if isinstance(node, mi.Metadata):
+        return _number_paths(node.type, path, active)
+    if isinstance(node, (mi.IntType, mi.FloatType)):
+        return [] if _within_int64(node) else [(path, isinstance(node, mi.FloatType))]
+    if isinstance(node, mi.StructType):
+        if not node.forbid_unknown_fields or id(node) in active:
+            return None
+        active.add(id(node))
+        paths: list[tuple[str, bool]] = []
+        for field in node.fields:
+            found = _number_paths(field.type, f"{path}.{field.name}", active)
+            if found is None:
+                return None
+            paths += found
+        active.discard(id(node))
+        return paths
+    # anything else is fine when none of its values can hold a number
+    if any(_takes_number(n) or _skips(n) for n in _nodes(node)):
+        return None
+    return []
+
+
+def _python_names(paths: list[tuple[str, bool]]) -> bool:
+    """Whether every part of these dotted paths can be written as a Python attribute."""
+    return all(
+        part.isidentifier() and not keyword.iskeyword(part)
+        for path, _ in paths
+        for part in path.split(".")
+    )
 
 
 def _key_types(node: mi.Type) -> Iterator[mi.Type]:
@@ -262,7 +319,10 @@ class ArgsCodec:
         "depth",
         "has_ints",
         "kind",
+        "number_checks",
+        "number_paths",
         "packet_decoder",
+        "packet_type",
         "strict",
         "types",
     )
@@ -322,13 +382,47 @@ class ArgsCodec:
         # what the packet codec must still check on a message that decoded and validated
         self.depth = max((_depth(f.type, set()) for f in wrapper.fields), default=0)
         """How deep arrays and objects can nest in valid arguments (``inf``: unbounded)."""
-        self.has_ints = not self.big_ints and any(_takes_number(n) for n in nodes)
+        skips = any(_skips(n) for n in nodes if n is not wrapper)  # (the wrapper is ours)
+        self.has_ints = not self.big_ints and (skips or any(_takes_number(n) for n in nodes))
         """Whether valid arguments can hold a JSON number literal, so an integer beyond
         int64 (refused by the screening) could pass a typed decoder."""
+        unread = skips or any(isinstance(n, mi.RawType) for n in nodes)
+        keys = {id(k) for n in nodes if isinstance(n, mi.DictType) for k in _key_types(n.key_type)}
+        decimals = any(isinstance(n, mi.DecimalType) and id(n) not in keys for n in nodes)
+        self.number_checks: tuple[bytes, ...] = ((LONG_INT,) if self.has_ints else ()) + (
+            FRACTIONS if decimals else HUGE_EXPONENTS if unread else ()
+        )
+        """What the packet codec looks for in ``number_text`` of arguments its typed
+        decoder accepted, to leave them to the screening, which decodes without a type
+        first and then converts: an integer beyond int64 (refused there unless the type
+        declares ``bigint``); a number beyond the float range in text the decoder skips
+        unread or keeps raw (refused there, ``1e400``); and for ``Decimal`` any number
+        with a fraction or exponent, which the screening reads as the float it denotes
+        (``1.10`` -> ``Decimal('1.1')``) where a typed decoder keeps its digits."""
+        self.number_paths: tuple[tuple[str, bool], ...] | None = None
+        """When attributes reach every number an integer beyond int64 could hide in,
+        and nothing else needs the text: the attribute path of each, from a decoded
+        packet (fields ``a0``, ``a1``...), and whether it is a float. The packet codec
+        checks those values instead of searching the text (``number_checks`` is then
+        empty); ``()`` when no number can be out of range."""
+        if self.number_checks == (LONG_INT,):
+            paths: list[tuple[str, bool]] | None = []
+            for field in wrapper.fields:
+                found = _number_paths(field.type, field.name, set())
+                if found is None or paths is None:
+                    paths = None
+                    break
+                paths += found
+            if paths is not None and _python_names(paths):
+                self.number_checks = ()
+                self.number_paths = tuple(paths)
         # only values that may hold a float are checked for NaN / Infinity when sent
         self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
         self.packet_decoder: msgspec.json.Decoder[Any] | None = None
         """Decodes a whole event array, ``["<tag>", *args]``, in one pass (requests)."""
+        self.packet_type: type[msgspec.Struct] | None = None
+        """What :attr:`packet_decoder` decodes to: an ``array_like`` Struct tagged with the
+        event name, its fields ``a0``, ``a1``... the arguments."""
         if tag is not None:
             packet = msgspec.defstruct(
                 f"{label} packet",
@@ -339,6 +433,7 @@ class ArgsCodec:
                 gc=False,
             )
             self.packet_decoder = msgspec.json.Decoder(packet, strict=strict)
+            self.packet_type = packet
         self._decoder = msgspec.json.Decoder(self._struct)  # what is sent is strict
         self._text = self._decoder if strict else msgspec.json.Decoder(self._struct, strict=False)
         """The argument list read from JSON text: the meaning every path must share."""

@@ -67,6 +67,38 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # allowed, required
     "external_docs": ({"url", "description"}, {"url"}),
     "tag": ({"name", "description", "externalDocs"}, {"name"}),
 }
+# the fields of a Server Object that AsyncAPI 2.6.0 and 3.x both allow (title, summary
+# and externalDocs are 3.x only; security needs securitySchemes, which registries do not
+# declare), with the 2.x ``url`` and the 3.x ``host`` / ``pathname`` that the documents
+# convert into each other
+_SERVER_FIELDS = {
+    "url",
+    "host",
+    "pathname",
+    "protocol",
+    "protocolVersion",
+    "description",
+    "variables",
+    "tags",
+}
+_VARIABLE_FIELDS = {"enum", "default", "description", "examples"}
+# an extension key, as the AsyncAPI schemas match them (``^x-[\w\d\.\x2d]+$``)
+_EXTENSION = re.compile(r"^x-[A-Za-z0-9_.\-]+$")
+# a variable in a server's url, host or pathname: ``{stage}``
+_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+
+def _key_problem(where: str, key: Any, allowed: set[str]) -> str | None:
+    """Why ``key`` cannot be a key of this object; ``None`` if it can."""
+    if isinstance(key, str) and (key in allowed or _EXTENSION.match(key)):
+        return None
+    names = ", ".join(f"'{k}'" for k in sorted(allowed))
+    if isinstance(key, str) and key.startswith("x-"):
+        return (
+            f"{where} has the extension key {key!r}, which AsyncAPI does not allow: 'x-' "
+            "and then letters, digits, '_', '.' or '-'"
+        )
+    return f"{where} has an unknown key {key!r}; AsyncAPI allows {names} and 'x-' keys"
 
 
 def _uri_problem(value: str, *, absolute: bool) -> str | None:
@@ -75,6 +107,8 @@ def _uri_problem(value: str, *, absolute: bool) -> str | None:
     scheme = _SCHEME.match(value)
     if scheme:
         rest = value[scheme.end() :]
+        if not rest:
+            return "it has nothing after its scheme"
     elif absolute:
         return "it has no scheme (like `https:`)"
     rest = _IPV6_HOST.sub("", rest, count=1)
@@ -97,10 +131,9 @@ def _check_object(where: str, kind: str, value: Any) -> Mapping[str, Any]:
         raise RegistryError(msg)
     allowed, required = _FIELDS[kind]
     for key, item in value.items():
-        if not isinstance(key, str) or (key not in allowed and not key.startswith("x-")):
-            names = ", ".join(f"'{k}'" for k in sorted(allowed))
-            msg = f"{where} has an unknown key {key!r}; AsyncAPI allows {names} and 'x-' keys"
-            raise RegistryError(msg)
+        problem = _key_problem(where, key, allowed)
+        if problem:
+            raise RegistryError(problem)
         if key in allowed and key != "externalDocs" and not isinstance(item, str):
             msg = f"{where}[{key!r}] must be a string (got {item!r})"
             raise RegistryError(msg)
@@ -145,44 +178,126 @@ def _check_metadata(
         _check_object(f"{qual}: license", "license", license)
     if external_docs is not None:
         _check_object(f"{qual}: external_docs", "external_docs", external_docs)
+    _check_tags(f"{qual}: tags", tags)
+    for name, server in (servers or {}).items():
+        _check_server(f"{qual}: servers[{name!r}]", server)
+
+
+def _check_tags(where: str, tags: Sequence[Any]) -> None:
+    """A list of Tag Objects with distinct names."""
     names: set[str] = set()
     for i, tag in enumerate(tags):
-        where = f"{qual}: tags[{i}]"
-        _check_object(where, "tag", tag)
+        here = f"{where}[{i}]"
+        _check_object(here, "tag", tag)
         if tag["name"] in names:
-            msg = f"{where}: the tag name {tag['name']!r} is already used; tag names are unique"
+            msg = f"{here}: the tag name {tag['name']!r} is already used; tag names are unique"
             raise RegistryError(msg)
         names.add(tag["name"])
         if "externalDocs" in tag:
-            _check_object(f"{where}['externalDocs']", "external_docs", tag["externalDocs"])
-    for name, server in (servers or {}).items():
-        where = f"{qual}: servers[{name!r}]"
-        if not isinstance(server, Mapping):
-            msg = f"{where} must be a dict (got {server!r})"
+            _check_object(f"{here}['externalDocs']", "external_docs", tag["externalDocs"])
+
+
+def _check_server(where: str, server: Any) -> None:
+    """A Server Object that renders valid in AsyncAPI 2.6.0 and 3.x."""
+    if not isinstance(server, Mapping):
+        msg = f"{where} must be a dict (got {server!r})"
+        raise RegistryError(msg)
+    for key in server:
+        problem = _key_problem(where, key, _SERVER_FIELDS)
+        if problem:
+            msg = f"{problem} (the fields AsyncAPI 2.6.0 and 3.x both allow)"
             raise RegistryError(msg)
-        url = server.get("url")
-        if not (server.get("host") or url):
-            msg = f"{where} needs a 'host' (or a 'url')"
+    url = server.get("url")
+    if not (server.get("host") or url):
+        msg = f"{where} needs a 'host' (or a 'url')"
+        raise RegistryError(msg)
+    for key in ("url", "host", "pathname", "protocol", "protocolVersion", "description"):
+        if key in server and not isinstance(server[key], str):
+            msg = f"{where}[{key!r}] must be a string (got {server[key]!r})"
             raise RegistryError(msg)
-        for key in ("url", "host", "pathname", "protocol"):
-            if key in server and not isinstance(server[key], str):
-                msg = f"{where}[{key!r}] must be a string (got {server[key]!r})"
+    if not server.get("protocol") and not (url and "://" in url):
+        msg = f"{where} needs a 'protocol' (like 'ws' or 'wss')"
+        raise RegistryError(msg)
+    variables = _check_variables(where, server.get("variables", {}))
+    for key in ("url", "host", "pathname"):
+        if key not in server:
+            continue
+        # a URI reference: the host and path are joined into a 2.x url; a url without
+        # a scheme starts with its host, as the documents read it
+        value = server[key]
+        for used in _VARIABLE.findall(value):
+            if not used:
+                msg = f"{where}[{key!r}] has an empty variable `{{}}`, {value!r}"
                 raise RegistryError(msg)
-        if not server.get("protocol") and not (url and "://" in url):
-            msg = f"{where} needs a 'protocol' (like 'ws' or 'wss')"
+            if used not in variables:
+                msg = (
+                    f"{where}[{key!r}] uses the variable `{{{used}}}`, which the server "
+                    f"does not declare: add it to the server's 'variables', "
+                    f"e.g. {{'{used}': {{'default': ...}}}}"
+                )
+                raise RegistryError(msg)
+        # a variable stands for its values, checked as parts of a URI below
+        checked = _VARIABLE.sub("x", value)
+        if key == "host" or (key == "url" and "://" not in value):
+            checked = f"//{checked}"
+        problem = _uri_problem(checked, absolute=False)
+        if problem:
+            msg = f"{where}[{key!r}] is not part of a valid URI, {server[key]!r}: {problem}"
             raise RegistryError(msg)
-        for key in ("url", "host", "pathname"):
-            if key not in server:
-                continue
-            # a URI reference: the host and path are joined into a 2.x url; a url without
-            # a scheme starts with its host, as the documents read it
-            value = server[key]
-            if key == "host" or (key == "url" and "://" not in value):
-                value = f"//{value}"
-            problem = _uri_problem(value, absolute=False)
+    if "tags" in server:
+        tags = server["tags"]
+        if isinstance(tags, (str, Mapping)) or not isinstance(tags, Sequence) or not tags:
+            msg = f"{where}['tags'] must be a non-empty list of tags (got {tags!r})"
+            raise RegistryError(msg)
+        _check_tags(f"{where}['tags']", tags)
+
+
+def _check_variables(where: str, variables: Any) -> Mapping[str, Any]:
+    """A server's ``variables``: each a Server Variable Object whose values are parts of
+    a URI, its ``default`` one of its ``enum`` values when it has both."""
+    if not isinstance(variables, Mapping):
+        msg = f"{where}['variables'] must be a dict (got {variables!r})"
+        raise RegistryError(msg)
+    for name, variable in variables.items():
+        here = f"{where}['variables'][{name!r}]"
+        if not isinstance(name, str) or not name or not _VARIABLE.fullmatch(f"{{{name}}}"):
+            msg = f"{where}['variables'] has a variable named {name!r}; name it as in `{{stage}}`"
+            raise RegistryError(msg)
+        if not isinstance(variable, Mapping):
+            msg = f"{here} must be a dict (got {variable!r})"
+            raise RegistryError(msg)
+        for key, item in variable.items():
+            problem = _key_problem(here, key, _VARIABLE_FIELDS)
             if problem:
-                msg = f"{where}[{key!r}] is not part of a valid URI, {server[key]!r}: {problem}"
+                raise RegistryError(problem)
+            if key == "description" and not isinstance(item, str):
+                msg = f"{here}['description'] must be a string (got {item!r})"
                 raise RegistryError(msg)
+        values = [variable["default"]] if "default" in variable else []
+        for key in ("enum", "examples"):
+            if key not in variable:
+                continue
+            items = variable[key]
+            if (
+                isinstance(items, (str, Mapping))
+                or not isinstance(items, Sequence)
+                or not items
+                or len(set(map(repr, items))) != len(items)
+            ):
+                msg = f"{here}[{key!r}] must be a non-empty list of distinct strings, not {items!r}"
+                raise RegistryError(msg)
+            values += items
+        for value in values:
+            problem = None if isinstance(value, str) else "not a string"
+            problem = problem or _uri_problem(f"//{value}", absolute=False)
+            if problem:
+                msg = f"{here} has the value {value!r}, which cannot be part of a URI: {problem}"
+                raise RegistryError(msg)
+        enum = variable.get("enum")
+        if enum is not None and "default" in variable and variable["default"] not in enum:
+            msg = f"{here}['default'] {variable['default']!r} is not one of its 'enum' {enum!r}"
+            raise RegistryError(msg)
+    return variables
 
 
 def _no_list(where: str, keyword: str, types: tuple[Any, ...]) -> None:

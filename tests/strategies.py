@@ -8,6 +8,7 @@ random text after the Engine.IO message prefix.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from hypothesis import strategies as st
@@ -137,3 +138,40 @@ def record(
             optional={name: near(value) for name, value in (optional or {}).items()},
         )
     )
+
+
+# -- number literals the typed decoders and the screening could read differently ---------
+
+HOSTILE_NUMBERS = [
+    "1e400",
+    "-1E+400",
+    "1e-400",
+    "1.10",
+    "1E2",
+    "0.1000000000000000000001",
+    "12345678901234567890",
+    "-9223372036854775809",
+    "9223372036854775807",
+]
+"""Beyond the float range, rounded to zero, trailing zeros, an exponent, more digits than a
+double holds, beyond int64 and at its edge: JSON text a client can send that
+``json.dumps`` of a decoded value never writes."""
+
+# a JSON string, or a number outside one
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+
+
+@st.composite
+def with_hostile_number(draw: st.DrawFn, values: st.SearchStrategy[Any]) -> str:
+    """The JSON text of a value, with one number literal swapped for one of
+    :data:`HOSTILE_NUMBERS`, or one added in a field no type declares."""
+    text = json.dumps(draw(values))
+    number = draw(st.sampled_from(HOSTILE_NUMBERS))
+    numbers = [m for m in _TOKEN.finditer(text) if not m.group().startswith('"')]
+    how = draw(st.sampled_from(["replace", "unknown field"]))
+    if how == "replace" and numbers:
+        found = draw(st.sampled_from(numbers))
+        return text[: found.start()] + number + text[found.end() :]
+    if text.startswith("{"):
+        return '{"zz":' + number + ("}" if text == "{}" else "," + text[1:])
+    return text

@@ -156,6 +156,18 @@ def test_instructions() -> None:
     assert per["ratios"]["sioschema / stock in"] > 0
 
 
+@pytest.mark.timeout(300)
+def test_instructions_floor() -> None:
+    """decode+validate beside msgspec's bare typed decode, and the line that says it."""
+    result = run("instructions", "--benchmarks", "floor", "--payloads", "small", timeout=280)
+    per = result["results"]["floor"]["small"]
+    assert per["instructions"]["sioschema decode_frame (decode+validate)"] > 1000
+    assert per["ratios"]["sioschema / bare body"] > 1
+    assert result["decode_vs_bare"].startswith(
+        "decode+validate vs bare typed decode (instructions): small "
+    )
+
+
 def test_scaleout() -> None:
     """Both emitters through a real redis-server and a server process; the sioschema
     emitter first proves it refuses an invalid note."""

@@ -71,7 +71,11 @@ def server_v3(server: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def server_url(server: Mapping[str, Any]) -> dict[str, Any]:
-    """A server in 2.x form (``url``), also from 3.x ``host`` + ``pathname``."""
+    """A server in 2.x form (``url``), also from 3.x ``host`` + ``pathname``.
+
+    The url has no trailing slash (``/socket.io/`` is written ``/socket.io``, which
+    Engine.IO serves alike): the official parser warns about one in 2.x documents.
+    """
     out = dict(server)
     if "protocol" not in out and "://" in out.get("url", ""):
         out["protocol"] = urlsplit(out["url"]).scheme  # as server_v3 does
@@ -79,4 +83,5 @@ def server_url(server: Mapping[str, Any]) -> dict[str, Any]:
         out["url"] = f"{out.pop('host', '')}{out.pop('pathname', '')}"
     out.pop("host", None)
     out.pop("pathname", None)
+    out["url"] = out["url"].rstrip("/")
     return out

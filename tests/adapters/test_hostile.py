@@ -135,8 +135,19 @@ def test_reserved_event_names_never_reach_handlers(server: Running, raw: Raw, na
 
 
 def test_lone_surrogate(server: Running, raw: Raw) -> None:
+    """Half of a UTF-16 pair is no character: refused and named as what it is."""
     [reply] = timed_ack(raw, '4211["chat:say",{"room":"\\ud800","text":"x"}]', 11)
-    assert reply["error"]["code"] == "bad_packet"
+    assert reply == packet_error(
+        "bad_packet",
+        "Invalid JSON: lone surrogate `\\ud800` in a string (byte 21): half of a UTF-16 pair",
+        "chat:say",
+    )
+    [reply] = timed_event(raw, '42["chat:say",{"room":"r","text":"\\udc00\\ud800"}]')
+    assert reply == packet_error(
+        "bad_packet",
+        "Invalid JSON: lone surrogate `\\udc00` in a string (byte 32): half of a UTF-16 pair",
+        "chat:say",
+    )
     assert server.recorder.calls == []
 
 

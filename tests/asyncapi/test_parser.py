@@ -81,3 +81,54 @@ def test_the_most_permissive_metadata_makes_a_valid_document(tmp_path: Path) -> 
     for file in files:
         errors = [d for d in out[str(file)]["diagnostics"] if d["severity"] == "error"]
         assert (file.name, errors) == (file.name, [])
+
+
+class Staged(
+    EventRegistry,
+    title="Staged API",
+    description="Servers whose urls are templates.",
+    id="urn:example:staged",
+    servers={
+        "prod": {
+            "url": "wss://{stage}.x.test:{port}/socket.io/",
+            "description": "One per stage.",
+            "variables": {
+                "stage": {"default": "api", "enum": ["api", "beta"], "x-owner": "ops"},
+                "port": {"default": "443", "examples": ["443", "8443"]},
+            },
+            "tags": [{"name": "public"}],
+            "x-region": "eu",
+        },
+        "local": {
+            "host": "localhost:{port}",
+            "pathname": "/socket.io/",
+            "protocol": "ws",
+            "protocolVersion": "13",
+            "variables": {"port": {"default": "5000"}},
+        },
+    },
+    contact={"name": "Team", "url": "https://x.test", "email": "team@x.test"},
+    license={"name": "MIT", "x-spdx": "MIT"},
+    tags=[{"name": "game", "x-order": 1}],
+    external_docs={"url": "https://x.test/docs"},
+):
+    hello = Event(request=str)
+
+
+def test_server_variables_make_a_valid_document(tmp_path: Path) -> None:
+    """A url, host or pathname may use the variables its server declares (``{stage}``);
+    every version renders them so that the parser reports nothing at all."""
+    files = []
+    for version in asyncapi.VERSIONS:
+        files.append(tmp_path / f"{version}.json")
+        files[-1].write_text(asyncapi.to_json(asyncapi.render(Staged, asyncapi_version=version)))
+    out = run_node("parse_asyncapi.mjs", *map(str, files), timeout=120)
+    for file in files:
+        found = [d for d in out[str(file)]["diagnostics"] if d["severity"] in ("error", "warning")]
+        assert (file.name, found) == (file.name, [])
+    document = asyncapi.render(Staged, asyncapi_version="2.6.0")
+    assert document["servers"]["prod"]["url"] == "wss://{stage}.x.test:{port}/socket.io"
+    assert document["servers"]["local"]["url"] == "localhost:{port}/socket.io"
+    document = asyncapi.render(Staged, asyncapi_version="3.0.0")
+    assert document["servers"]["prod"]["host"] == "{stage}.x.test:{port}"
+    assert document["servers"]["prod"]["variables"]["stage"]["enum"] == ["api", "beta"]

@@ -262,3 +262,138 @@ def test_metadata_that_breaks_the_document_is_refused(
     options: dict[str, Any], message: str
 ) -> None:
     refused(message, **options)
+
+
+STAGE = {"stage": {"default": "api", "enum": ["api", "beta"]}}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"id": "urn:"},
+            "Bad: id must be an absolute URI (like 'urn:example:api'), 'urn:' is not: it "
+            "has nothing after its scheme",
+        ),
+        (
+            {"servers": {"prod": {"host": "x.test", "protocol": "wss", "port": 443}}},
+            "Bad: servers['prod'] has an unknown key 'port'; AsyncAPI allows 'description', "
+            "'host', 'pathname', 'protocol', 'protocolVersion', 'tags', 'url', 'variables' "
+            "and 'x-' keys (the fields AsyncAPI 2.6.0 and 3.x both allow)",
+        ),
+        (
+            {"servers": {"prod": {"host": "x.test", "protocol": "wss", "title": "Prod"}}},
+            "Bad: servers['prod'] has an unknown key 'title'; AsyncAPI allows 'description', "
+            "'host', 'pathname', 'protocol', 'protocolVersion', 'tags', 'url', 'variables' "
+            "and 'x-' keys (the fields AsyncAPI 2.6.0 and 3.x both allow)",
+        ),
+        (
+            {"servers": {"prod": {"host": "x.test", "protocol": "wss", "x-my key": 1}}},
+            "Bad: servers['prod'] has the extension key 'x-my key', which AsyncAPI does not "
+            "allow: 'x-' and then letters, digits, '_', '.' or '-' (the fields AsyncAPI "
+            "2.6.0 and 3.x both allow)",
+        ),
+        (
+            {"contact": {"name": "Team", "x-on call": "yes"}},
+            "Bad: contact has the extension key 'x-on call', which AsyncAPI does not allow: "
+            "'x-' and then letters, digits, '_', '.' or '-'",
+        ),
+        (
+            {"license": {"name": "MIT", "x-": "?"}},
+            "Bad: license has the extension key 'x-', which AsyncAPI does not allow: 'x-' "
+            "and then letters, digits, '_', '.' or '-'",
+        ),
+        (
+            {"tags": [{"name": "a", "x-a.b": 1}, {"name": "b", "x-a/b": 1}]},
+            "Bad: tags[1] has the extension key 'x-a/b', which AsyncAPI does not allow: 'x-' "
+            "and then letters, digits, '_', '.' or '-'",
+        ),
+        (
+            {"servers": {"prod": {"host": "{stage}.x.test", "protocol": "wss"}}},
+            "Bad: servers['prod']['host'] uses the variable `{stage}`, which the server does "
+            "not declare: add it to the server's 'variables', e.g. {'stage': {'default': ...}}",
+        ),
+        (
+            {"servers": {"prod": {"url": "wss://x.test/{}", "variables": STAGE}}},
+            "Bad: servers['prod']['url'] has an empty variable `{}`, 'wss://x.test/{}'",
+        ),
+        (
+            {
+                "servers": {
+                    "prod": {
+                        "host": "{stage}.x.test",
+                        "protocol": "wss",
+                        "variables": {"stage": {"default": "prod", "enum": ["api", "beta"]}},
+                    }
+                }
+            },
+            "Bad: servers['prod']['variables']['stage']['default'] 'prod' is not one of its "
+            "'enum' ['api', 'beta']",
+        ),
+        (
+            {
+                "servers": {
+                    "prod": {
+                        "host": "{stage}.x.test",
+                        "protocol": "wss",
+                        "variables": {"stage": {"default": "a b"}},
+                    }
+                }
+            },
+            "Bad: servers['prod']['variables']['stage'] has the value 'a b', which cannot be "
+            "part of a URI: ' ' must be percent-encoded",
+        ),
+        (
+            {
+                "servers": {
+                    "prod": {
+                        "host": "{stage}.x.test",
+                        "protocol": "wss",
+                        "variables": {"stage": {"values": ["a"]}},
+                    }
+                }
+            },
+            "Bad: servers['prod']['variables']['stage'] has an unknown key 'values'; AsyncAPI "
+            "allows 'default', 'description', 'enum', 'examples' and 'x-' keys",
+        ),
+        (
+            {
+                "servers": {
+                    "prod": {
+                        "host": "{stage}.x.test",
+                        "protocol": "wss",
+                        "variables": {"stage": {"enum": "api"}},
+                    }
+                }
+            },
+            "Bad: servers['prod']['variables']['stage']['enum'] must be a non-empty list of "
+            "distinct strings, not 'api'",
+        ),
+        (
+            {"servers": {"prod": {"host": "x.test", "protocol": "wss", "tags": ["a"]}}},
+            "Bad: servers['prod']['tags'][0] must be a dict (got 'a')",
+        ),
+    ],
+)
+def test_metadata_the_official_parser_rejects_is_refused(
+    options: dict[str, Any], message: str
+) -> None:
+    """Each of these made a document the official AsyncAPI parser rejects (or warns
+    about) while the registry was accepted."""
+    refused(message, **options)
+
+
+def test_a_server_may_use_the_variables_it_declares() -> None:
+    class Staged(
+        EventRegistry,
+        servers={
+            "prod": {
+                "url": "wss://{stage}.x.test:{port}/socket.io",
+                "variables": {**STAGE, "port": {"default": "443", "examples": ["443", "8443"]}},
+            },
+            "local": {"host": "localhost:{port}", "protocol": "ws", "variables": {"port": {}}},
+        },
+    ):
+        hello = Event(request=str)
+
+    assert Staged.__sioschema_info__.servers["prod"]["variables"]["stage"] == STAGE["stage"]

@@ -29,10 +29,18 @@ from hypothesis import strategies as st
 from sioschema import Emit, Event, EventRegistry, Limits, RegistryError
 from sioschema._codec import PacketCodec
 from sioschema._compile import ArgsCodec
-from sioschema._wire import decode_json
+from sioschema._wire import WireError, decode_json
 from sioschema.errors import PayloadError
 from sioschema.inspect import by_namespace
-from tests.strategies import KEY_TEXT, json_atom, json_value, keyed, near, record
+from tests.strategies import (
+    KEY_TEXT,
+    json_atom,
+    json_value,
+    keyed,
+    near,
+    record,
+    with_hostile_number,
+)
 
 
 class Color(enum.Enum):
@@ -186,6 +194,8 @@ def _canon(value: Any) -> Any:
         return ("Raw", _canon(msgspec.json.decode(value)))
     if isinstance(value, float) and math.isnan(value):
         return ("float", "nan")
+    if isinstance(value, decimal.Decimal):  # its digits: Decimal("1.10") == Decimal("1.1")
+        return ("Decimal", str(value))
     if isinstance(value, dict):
         return ("dict", [(_canon(k), _canon(v)) for k, v in value.items()])
     if isinstance(value, (set, frozenset)):
@@ -258,6 +268,49 @@ def test_paths_agree(family: str, strict: bool) -> None:
     def check(value: Any) -> None:
         body = '["ev",' + json.dumps(value) + "]"
         assert json_path(codec, info.namespace, body) == convert_path(codec, info.namespace, body)
+
+    check()
+
+
+def served(event: Event, namespace: str, body: str, codec: PacketCodec = CODEC) -> tuple[Any, ...]:
+    """What a server answers to an EVENT body: the codec's one pass when it decides,
+    else the screening (decode without a type, its limits, then ``ArgsCodec.decode``)."""
+    typed = codec.decode_event(namespace, body)
+    if typed is not None:
+        return ("ok", _canon(typed.args))
+    return screened(event, namespace, body)
+
+
+def screened(event: Event, namespace: str, body: str) -> tuple[Any, ...]:
+    """The screening alone, as the servers run it for a frame the codec leaves."""
+    try:
+        data = decode_json(body, Limits())
+    except WireError as exc:
+        return ("refused", exc.code, exc.detail)
+    return _outcome(lambda: event.request_codec.decode(data[1:], "ev", namespace))
+
+
+@pytest.mark.parametrize(
+    ("family", "strict"),
+    [
+        pytest.param(family, strict, id=f"{family}-{'strict' if strict else 'lax'}")
+        for family in FAMILIES
+        for strict in (True, False)
+        if strict or family not in LAX
+    ],
+)
+def test_the_codec_answers_what_the_screening_answers(family: str, strict: bool) -> None:
+    """Client text ``json.dumps`` never writes (``1e400``, ``1.10``, integers beyond
+    int64, in declared fields or in fields no type declares): the packet codec either
+    leaves the frame to the screening or gives exactly the screening's result."""
+    info = REGISTRIES[family, strict].__sioschema_info__
+    event = info.events["ev"]
+
+    @settings(derandomize=True, database=None, max_examples=40, deadline=None)
+    @given(with_hostile_number(FAMILIES[family][1]))
+    def check(text: str) -> None:
+        body = '["ev",' + text + "]"
+        assert served(event, info.namespace, body) == screened(event, info.namespace, body)
 
     check()
 
@@ -370,3 +423,104 @@ def test_mixed_literals() -> None:
         return
     with pytest.raises(RegistryError, match=r"^Family\.ev request: unsupported type: "):
         _registry("Literal", Literal["a", 1], True)
+
+
+# -- numbers a typed decoder does not read, and Decimal -------------------------------------
+
+
+class Note(msgspec.Struct):
+    text: str = ""
+
+
+@dataclasses.dataclass
+class Memo:
+    text: str = ""
+
+
+class Price(msgspec.Struct):
+    amount: decimal.Decimal
+
+
+class Numbers(EventRegistry, namespace="/numbers"):
+    note = Event(request=Note)
+    memo = Event(request=Memo)
+    order = Event(request=Order)
+    raw = Event(request=msgspec.Raw)
+    wrapped = Event(request=Wrapped)
+    price = Event(request=Price)
+
+
+NUMBERS = PacketCodec(by_namespace(Numbers), Limits())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '["note",{"text":"a","junk":1e400}]',
+        '["note",{"junk":[1,{"deeper":-1E+400}]}]',
+        '["note",{"junk":12345678901234567890}]',
+        '["memo",{"junk":1e400}]',
+        '["order",{"qty":1,"sku":"a","junk":1e400}]',
+        '["raw",{"a":1e400}]',
+        '["raw",[1,2e+308]]',
+        '["wrapped",{"kind":"k","body":[1e400]}]',
+    ],
+)
+def test_a_number_out_of_range_is_refused_where_no_type_reads_it(body: str) -> None:
+    """``1e400`` and integers beyond int64 are refused (``invalid_number``) wherever
+    they are, as the screening's untyped decode does: also in fields a type skips and
+    in JSON it keeps raw, which a typed decoder does not read as numbers."""
+    event = Numbers.__sioschema_info__.events[json.loads(body.split(",")[0] + "]")[0]]
+    assert NUMBERS.decode_event("/numbers", body) is None  # left to the screening
+    assert screened(event, "/numbers", body)[:2] == ("refused", "invalid_number")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '["note",{"id":"550e8400-e29b-41d4-a716-446655440000"}]',
+        '["note",{"text":"1e400","junk":"9e999"}]',
+        '["raw",{"hash":"d41d8cd98f00b204e9800998ecf8427e","n":1e-400}]',
+        '["price",{"amount":"1.10"}]',
+    ],
+)
+def test_number_like_text_in_strings_stays_on_the_one_pass(body: str) -> None:
+    """Hex ids and hashes read like exponents (``0e840``) to a byte scan; the codec
+    looks again without the strings before it leaves a frame to the screening."""
+    assert NUMBERS.decode_event("/numbers", body) is not None
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("1.10", "1.1"),
+        ("1E2", "100.0"),
+        ("0.1000000000000000000001", "0.1"),
+        ("1e-400", "0.0"),
+        ("-0.0", "-0.0"),
+        ("7", "7"),
+        ("12345678901234567", "12345678901234567"),
+        ('"1.10"', "1.10"),
+        ('"0.1000000000000000000001"', "0.1000000000000000000001"),
+    ],
+)
+def test_a_decimal_sent_as_a_json_number_is_the_double_it_denotes(
+    amount: str, expected: str
+) -> None:
+    """A JSON number is a double to the JavaScript client that wrote it, and to the
+    screening, which decodes before it converts: a ``Decimal`` read from one holds that
+    double's shortest digits on every path. A JSON string keeps every digit."""
+    event = Numbers.price
+    body = '["price",{"amount":' + amount + "}]"
+    found = served(event, "/numbers", body, NUMBERS)
+    assert found == screened(event, "/numbers", body)
+    assert found == ("ok", ("tuple", [("Price", [("Decimal", expected)])]))
+
+
+def test_a_decimal_beyond_the_float_range_is_refused() -> None:
+    body = '["price",{"amount":1e400}]'
+    assert served(Numbers.price, "/numbers", body, NUMBERS) == (
+        "refused",
+        "invalid_number",
+        "Number out of range",
+    )

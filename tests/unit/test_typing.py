@@ -1,11 +1,18 @@
-"""Strict mypy over the typing examples: the public API types what users write."""
+"""mypy (strict) and pyright over the typing examples: the public API types what users write,
+and both checkers reject the same mistakes."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import mypy.api as mypy_api
+import pytest
+
+from tests.node import node_modules
 
 TYPING = Path(__file__).parents[1] / "typing"
 
@@ -56,3 +63,34 @@ def test_wrong_emit_payloads_are_rejected() -> None:
         assert m, line
         errors[int(m.group(1))] = m.group(2)
     assert errors == marks(path, "E")
+
+
+def run_pyright(*paths: Path) -> list[tuple[str, int, str]]:
+    """pyright (the npm package, pinned in tests/js) in this interpreter's environment:
+    ``(file name, line, message)`` of every error."""
+    pyright = node_modules() / ".bin" / "pyright"
+    done = subprocess.run(
+        [str(pyright), "--outputjson", "--pythonpath", sys.executable, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    return [
+        (Path(d["file"]).name, d["range"]["start"]["line"] + 1, d["message"])
+        for d in report["generalDiagnostics"]
+        if d["severity"] == "error"
+    ]
+
+
+@pytest.mark.timeout(300)
+def test_pyright_accepts_the_examples_and_rejects_every_marked_mistake() -> None:
+    errors = run_pyright(TYPING / "typing_examples.py", TYPING / "typing_errors.py")
+    assert [e for e in errors if e[0] == "typing_examples.py"] == []
+    lines = {line for name, line, _ in errors if name == "typing_errors.py"}
+    # pyright reports a rejected handler on its ``def`` line, mypy on the decorator's
+    expected = set(marks(TYPING / "typing_errors.py", "E"))
+    matched = {line if line in lines else line + 1 for line in expected}
+    assert matched <= lines, sorted(expected - lines - {m - 1 for m in lines})
+    assert lines <= matched, sorted(lines - matched)
