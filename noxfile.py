@@ -1,5 +1,5 @@
 """Development sessions: ``nox -s tests``, ``tests_oldest``, ``tests_newest``, ``lint``,
-``typing``, ``demo``, ``bench``."""
+``typing``, ``docs``, ``demo``, ``bench``."""
 
 from __future__ import annotations
 
@@ -120,6 +120,19 @@ def typing(session: nox.Session) -> None:
     """mypy --strict over the package and the typing examples."""
     session.install("-e", ".[flask]", *nox.project.dependency_groups(PYPROJECT, "typing"))
     session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs site (Sphinx, furo, MyST) into docs/_build/html, warnings as errors.
+
+    The examples on its pages run with the test suite (Sybil, ``conftest.py``):
+    ``pytest README.md docs``.
+    """
+    session.install("-e", ".[flask,yaml]", *nox.project.dependency_groups(PYPROJECT, "docs"))
+    out = Path("docs", "_build", "html")
+    session.run("sphinx-build", "-W", "--keep-going", "-n", "-q", "-b", "html", "docs", str(out))
+    session.log("the site: %s", out.resolve() / "index.html")
 
 
 @nox.session

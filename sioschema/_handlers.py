@@ -45,6 +45,8 @@ def _contradicts(declared: Any, annotation: Any) -> bool:
     """Whether a parameter annotated ``annotation`` can never hold a ``declared``."""
     if not isinstance(declared, type) or not isinstance(annotation, type):
         return False  # generics, unions, Annotated, Literal: not judged
+    if typing.get_origin(declared) is not None or typing.get_origin(annotation) is not None:
+        return False  # `list[int]` is an instance of `type` on Python 3.10: not judged
     if annotation is object or annotation is Any or issubclass(declared, annotation):
         return False
     return annotation not in _WIDER.get(declared, ())

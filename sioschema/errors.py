@@ -1,5 +1,9 @@
 """Exceptions and the error reply a client receives.
 
+The docstrings of :class:`ErrorBody` and :class:`ErrorReply` are descriptions in every
+AsyncAPI document (CommonMark), so they quote with single backticks, which the API
+reference reads the same way.
+
 The reply shape is part of the public contract::
 
     {"error": {"code": "invalid_payload",
@@ -64,8 +68,8 @@ ErrorCode = Literal[
 
 
 class ErrorBody(TypedDict):
-    """What went wrong: a stable ``code``, a readable ``message``, the JSON ``path`` of the
-    offending value (``null`` when the whole message is at fault) and the ``event``."""
+    """What went wrong: a stable `code`, a readable `message`, the JSON `path` of the
+    offending value (`null` when the whole message is at fault) and the `event`."""
 
     code: ErrorCode
     message: str

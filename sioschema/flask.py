@@ -1,6 +1,6 @@
 """Flask-SocketIO adapter: :class:`SocketIO`, a drop-in ``flask_socketio.SocketIO``.
 
-Migrating from sio-asyncapi (or plain Flask-SocketIO) is changing the import::
+The events are declared in a registry (see the docs); the server binds it::
 
     from sioschema.flask import SocketIO
     socketio = SocketIO(app, registry=TicTacToe)
@@ -58,7 +58,10 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
     :param docs_viewer: the base URL of the ``@asyncapi/react-component`` npm package;
         when given, ``<docs_url>/viewer`` shows the official AsyncAPI React viewer.
 
-    Every other argument is Flask-SocketIO's.
+    Every other argument is Flask-SocketIO's. sio-asyncapi's ``validate``,
+    ``generate_docs``, ``version``, ``title``, ``description``, ``server_url`` and
+    ``server_name`` raise ``TypeError`` naming what replaces each: Flask-SocketIO would
+    otherwise accept and ignore them.
     """
 
     def __init__(
@@ -73,12 +76,14 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
+        _refuse_sio_asyncapi(kwargs)
         self._sioschema, self._sioschema_docs = _make_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
+        _refuse_sio_asyncapi(kwargs)
         if "serializer" not in kwargs and "serializer" not in self.server_options:
             kwargs["serializer"] = codec_packet()
         given = kwargs.get("namespaces", self.server_options.get("namespaces"))
@@ -166,6 +171,34 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         if isinstance(event, Emit) and "namespace" not in kwargs:
             kwargs["namespace"] = event.namespace
         return super().call(event, *args, **kwargs)
+
+
+_REGISTRY_KEYWORD = "a keyword of the registry class: class Api(EventRegistry, {}=...)"
+# sio-asyncapi's AsyncAPISocketIO arguments: Flask-SocketIO would take them as server
+# options and ignore them, silently
+_SIO_ASYNCAPI = {
+    "validate": "sioschema validates every event a bound registry declares; pass registry=",
+    "generate_docs": "docs_url='/asyncapi' serves the docs page, and "
+    "`python -m sioschema asyncapi MODULE:REGISTRY` writes the document",
+    "version": _REGISTRY_KEYWORD.format("version"),
+    "title": _REGISTRY_KEYWORD.format("title"),
+    "description": _REGISTRY_KEYWORD.format("description") + " (or its docstring)",
+    "server_url": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
+    "server_name": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
+}
+
+
+def _refuse_sio_asyncapi(kwargs: dict[str, Any]) -> None:
+    """Refuse sio-asyncapi's constructor arguments, naming what replaces each."""
+    found = [name for name in _SIO_ASYNCAPI if name in kwargs]
+    if found:
+        lines = "; ".join(f"{name}=: {_SIO_ASYNCAPI[name]}" for name in found)
+        msg = (
+            f"SocketIO() got sio-asyncapi's argument{'s' if len(found) > 1 else ''} "
+            f"{', '.join(found)}, which sioschema does not take: {lines} "
+            "(docs/migration.md, from sio-asyncapi)"
+        )
+        raise TypeError(msg)
 
 
 def _queue_channel(options: dict[str, Any], kwargs: dict[str, Any]) -> None:

@@ -22,7 +22,18 @@ def main(argv: list[str] | None = None) -> None:
         # gevent when installed (`nox -s demo` installs it: the fastest measured stack for
         # Flask-SocketIO), else werkzeug's threads
         print(f"Flask-SocketIO async_mode: {socketio.async_mode}")
-        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+        if socketio.async_mode == "gevent":
+            # gevent's hub would print Ctrl+C's KeyboardInterrupt with a traceback: stop
+            # the server from a signal handler of gevent's instead, and return normally
+            import signal
+
+            import gevent
+
+            gevent.signal_handler(signal.SIGINT, socketio.stop)
+        try:
+            socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+        except KeyboardInterrupt:  # werkzeug's threads (no gevent installed)
+            pass
     else:
         import uvicorn
 

@@ -38,14 +38,14 @@ class MakeMoveAck(msgspec.Struct):
 
 
 class MoveMade(msgspec.Struct):
-    """A move was played; `turn` is who plays next."""
+    """A move was played; `turn` is who plays next, `null` once the game is over."""
 
     game_id: GameId
     x: int
     y: int
     mark: Mark
     board: Board
-    turn: Mark
+    turn: Mark | None
 
 
 class GameWon(msgspec.Struct):
@@ -86,14 +86,15 @@ class TicTacToe(
 ):
     """Tic-Tac-Toe game API.
 
-    The creator of a game plays X; the first other client to move plays O.
+    The creator of a game plays X; the first other client to move plays O. Every
+    connected client sees every game: its creation, each move and its end.
     """
 
     # server -> client events
     game_created = Emit(GameCreated, description="Sent to everyone when a game is created.")
-    move_made = Emit(MoveMade, description="Sent to both players after each move.")
-    game_won = Emit(GameWon, description="Sent to both players when a game is won.")
-    game_drawn = Emit(GameDrawn, description="Sent to both players when a game is drawn.")
+    move_made = Emit(MoveMade, description="Sent to everyone after each move.")
+    game_won = Emit(GameWon, description="Sent to everyone when a game is won.")
+    game_drawn = Emit(GameDrawn, description="Sent to everyone when a game is drawn.")
 
     # client -> server events
     create_game = Event(

@@ -9,7 +9,7 @@ from sioschema.socketio import ASGIApp, AsyncServer
 
 from . import service
 from .api import GameCreated, MakeMove, MakeMoveAck, TicTacToe
-from .game import Games, room
+from .game import Games
 
 
 def create_app(**options: Any) -> tuple[ASGIApp, AsyncServer]:
@@ -21,19 +21,15 @@ def create_app(**options: Any) -> tuple[ASGIApp, AsyncServer]:
 
     @sio.on(TicTacToe.create_game)
     async def create_game(sid: str) -> GameCreated:
-        game = games.create(sid)
-        await sio.enter_room(sid, room(game.game_id))
-        created = service.created(game)
-        await sio.emit(TicTacToe.game_created, created)
+        created = service.created(games.create(sid))
+        await sio.emit(TicTacToe.game_created, created)  # to every client: anyone may play O
         return created
 
     @sio.on(TicTacToe.make_move)
     async def make_move(sid: str, move: MakeMove) -> MakeMoveAck:
         ack, emits = service.make_move(games, sid, move)
-        if ack.ok:
-            await sio.enter_room(sid, room(move.game_id))
         for emit, payload in emits:
-            await sio.emit(emit, payload, to=room(move.game_id))
+            await sio.emit(emit, payload)  # every client sees every game
         return ack
 
     return ASGIApp(sio), sio

@@ -10,7 +10,7 @@ from sioschema.flask import SocketIO
 
 from . import service
 from .api import GameCreated, MakeMove, MakeMoveAck, TicTacToe
-from .game import Games, room
+from .game import Games
 
 
 def create_app(**options: Any) -> tuple[Flask, SocketIO]:
@@ -24,20 +24,16 @@ def create_app(**options: Any) -> tuple[Flask, SocketIO]:
     @socketio.on(TicTacToe.create_game)
     def create_game() -> GameCreated:
         sid: str = request.sid  # type: ignore[attr-defined]
-        game = games.create(sid)
-        socketio.server.enter_room(sid, room(game.game_id))
-        created = service.created(game)
-        socketio.emit(TicTacToe.game_created, created)
+        created = service.created(games.create(sid))
+        socketio.emit(TicTacToe.game_created, created)  # to every client: anyone may play O
         return created
 
     @socketio.on(TicTacToe.make_move)
     def make_move(move: MakeMove) -> MakeMoveAck:
         sid: str = request.sid  # type: ignore[attr-defined]
         ack, emits = service.make_move(games, sid, move)
-        if ack.ok:
-            socketio.server.enter_room(sid, room(move.game_id))
         for emit, payload in emits:
-            socketio.emit(emit, payload, to=room(move.game_id))
+            socketio.emit(emit, payload)  # every client sees every game
         return ack
 
     @app.get("/")

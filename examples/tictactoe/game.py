@@ -28,7 +28,7 @@ class Game:
     board: list[list[Literal["X", "O", ""]]] = field(
         default_factory=lambda: [["", "", ""] for _ in range(3)]
     )
-    turn: Mark = "X"
+    turn: Mark | None = "X"  # None once the game is over
     winner: Mark | None = None
     moves: int = 0
 
@@ -61,7 +61,7 @@ class Game:
         self.moves += 1
         if any(all(self.board[cy][cx] == mark for cx, cy in line) for line in LINES):
             self.winner = mark
-        self.turn = "O" if mark == "X" else "X"
+        self.turn = None if self.over else ("O" if mark == "X" else "X")
         return mark
 
 
@@ -86,8 +86,3 @@ class Games:
                 msg = f"no game {game_id}"
                 raise MoveError(msg)
             return game, game.play(player, x, y)
-
-
-def room(game_id: int) -> str:
-    """The Socket.IO room of a game's players."""
-    return f"game-{game_id}"

@@ -11,13 +11,13 @@ from .game import Game, Games, MoveError
 
 
 def created(game: Game) -> GameCreated:
-    return GameCreated(game_id=game.game_id, board=game.board, turn=game.turn)
+    return GameCreated(game_id=game.game_id, board=game.board, turn="X")  # X starts
 
 
 def make_move(
     games: Games, player: str, move: MakeMove
 ) -> tuple[MakeMoveAck, list[tuple[Emit[Any, Any], Any]]]:
-    """Play a move: the ack for the mover and the emits for the game's room."""
+    """Play a move: the ack for the mover and the emits for every client."""
     try:
         game, mark = games.play(move.game_id, player, move.x, move.y)
     except MoveError as exc:

@@ -9,6 +9,7 @@ an anchor per event (``#root.on_make_move``) and per schema (``#schema-MakeMove`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
@@ -42,9 +43,15 @@ color:var(--muted)}
 .dir{font-size:.75rem;font-weight:600;border-radius:999px;padding:.05rem .55rem;margin-right:.4rem;
 vertical-align:middle;white-space:nowrap}
 .receive{background:#e3f5ec;color:var(--in)}.send{background:#fbeedd;color:var(--out)}
-.table{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line)}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line);
+overflow-wrap:anywhere}
 th{font-size:.8rem;color:var(--muted);font-weight:600}td.req{white-space:nowrap}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}p,li,h1,h2,h3{overflow-wrap:anywhere}
+@media (max-width:40rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}
+tr{border-bottom:1px solid var(--line);padding:.3rem 0}td{border:0;padding:.1rem 0}
+td::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem}
+td:empty{display:none}}
 .none{color:var(--muted);font-style:italic}.desc{margin:.2rem 0 .4rem}
 @media (max-width:60rem){nav li{display:inline-block;margin-right:.9rem}}
 @media (min-width:60rem){.layout{display:grid;grid-template-columns:17rem minmax(0,1fr)}
@@ -229,7 +236,7 @@ class _Page:
             if "$ref" in schema:
                 head = f"<p class=desc>{self.type_of(schema)}"
                 if target.get("description"):
-                    head += f": {escape(target['description'])}"
+                    head += f": {_inline(target['description'])}"
                 head += "</p>"
             return head + self.table(target)
         line = self.type_of(schema)
@@ -237,7 +244,7 @@ class _Page:
         if notes:
             line += f" <span class=meta>({escape(', '.join(notes))})</span>"
         if target.get("description"):
-            line += f" — {escape(target['description'])}"
+            line += f" — {_inline(target['description'])}"
         return f"<p class=desc>{line}</p>"
 
     def table(self, schema: Mapping[str, Any]) -> str:
@@ -247,13 +254,15 @@ class _Page:
             target = self.resolve(prop)
             desc = prop.get("description") or ("" if target is prop else target.get("description"))
             notes = ", ".join(_constraints(prop))
+            # on a phone each row stacks, its cells labelled (data-label, see _CSS)
             rows.append(
                 "<tr>"
-                f"<td><code>{escape(name)}</code></td>"
-                f"<td>{self.type_of(prop)}</td>"
-                f"<td class=req>{'required' if name in required else 'optional'}</td>"
-                f"<td>{escape(notes)}</td>"
-                f"<td>{escape(desc or '')}</td>"
+                f"<td data-label=Field><code>{escape(name)}</code></td>"
+                f"<td data-label=Type>{self.type_of(prop)}</td>"
+                f"<td class=req data-label=Required>"
+                f"{'required' if name in required else 'optional'}</td>"
+                f"<td data-label=Constraints>{escape(notes)}</td>"
+                f"<td data-label=Description>{_inline(desc or '')}</td>"
                 "</tr>"
             )
         extra = ""
@@ -339,7 +348,29 @@ def _text(text: str | None) -> str:
     if not text:
         return ""
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return "".join(f"<p class=desc>{escape(p)}</p>" for p in paragraphs)
+    return "".join(f"<p class=desc>{_inline(p)}</p>" for p in paragraphs)
+
+
+# A CommonMark code span: a run of backticks, then anything up to the next run of
+# exactly as many (https://spec.commonmark.org/0.31.2/#code-spans)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _inline(text: str) -> str:
+    """A description as HTML: code spans (`` `x` ``) as ``<code>``, everything else
+    escaped. Descriptions are CommonMark in AsyncAPI; code spans are what docstrings use
+    most, and the only markup rendered here (nothing a description holds can inject
+    markup into the page)."""
+    out = []
+    at = 0
+    for span in _CODE_SPAN.finditer(text):
+        code = span[2].replace("\n", " ")
+        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+            code = code[1:-1]
+        out += [escape(text[at : span.start()]), f"<code>{escape(code)}</code>"]
+        at = span.end()
+    out.append(escape(text[at:]))
+    return "".join(out)
 
 
 def _json(value: Any) -> str:
@@ -372,8 +403,27 @@ _LABELS = (
 )
 
 
+# equal bounds read as one: "exactly 3 items", not "items ≥ 3, items ≤ 3"
+_EXACTLY = (
+    ("minimum", "maximum", "= {}"),
+    ("minLength", "maxLength", "length {}"),
+    ("minItems", "maxItems", "exactly {} items"),
+    ("minProperties", "maxProperties", "exactly {} fields"),
+)
+
+
 def _constraints(schema: Mapping[str, Any]) -> list[str]:
-    notes = [label.format(schema[key]) for key, label in _LABELS if key in schema]
+    equal = {
+        low: label.format(schema[low])
+        for low, high, label in _EXACTLY
+        if low in schema and schema.get(high) == schema[low]
+    }
+    skip = {high for low, high, _ in _EXACTLY if low in equal}
+    notes = [
+        equal.get(key) or label.format(schema[key])
+        for key, label in _LABELS
+        if key in schema and key not in skip
+    ]
     if schema.get("uniqueItems"):
         notes.append("unique items")
     if "default" in schema:

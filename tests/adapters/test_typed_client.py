@@ -77,10 +77,11 @@ def test_two_typed_clients_play_a_game(demo_url: str) -> None:
             move = MakeMove(game_id=game.game_id, x=col, y=row)
             ack = player.call(TicTacToe.make_move, move, timeout=TIMEOUT)
             assert ack == MakeMoveAck(ok=True)
-        received = [seen.get(timeout=TIMEOUT) for _ in range(len(moves) - 1)]
-        # O joins the game's room with its first move: it sees every move from then on
+        received = [seen.get(timeout=TIMEOUT) for _ in range(len(moves))]
+        # every client sees every game: O sees X's first move too
         assert all(type(m) is MoveMade for m in received)
-        assert [(m.x, m.y) for m in received] == [(1, 0), (0, 1), (1, 1), (0, 2)]
+        assert [(m.x, m.y) for m in received] == [(0, 0), (1, 0), (0, 1), (1, 1), (0, 2)]
+        assert [m.turn for m in received] == ["O", "X", "O", "X", None]  # none after the win
         won = seen.get(timeout=TIMEOUT)
         assert type(won) is GameWon
         assert won.winner == "X"

@@ -99,8 +99,20 @@ def test_schema_fields_and_document_links(page: dict[str, Any]) -> None:
 
 
 def test_fits_a_phone(page: dict[str, Any]) -> None:
-    assert page["views"]["phone"]["overflowX"] is False
-    assert page["views"]["phone"]["events"] == page["views"]["desktop"]["events"]
+    """At 390 px nothing is wider than the screen and nothing scrolls sideways: the
+    field tables stack their columns."""
+    phone = page["views"]["phone"]
+    assert phone["overflowX"] is False
+    assert phone["overflowing"] == []
+    assert phone["events"] == page["views"]["desktop"]["events"]
+    assert phone["fields"] == page["views"]["desktop"]["fields"]
+
+
+def test_code_in_descriptions(page: dict[str, Any]) -> None:
+    """Docstrings quote with backticks: the page shows code, not the backticks."""
+    for view in page["views"].values():
+        assert view["backticks"] == []
+        assert {"turn", "null", "error", "code", "path"} <= set(view["descriptionCode"])
 
 
 VIEWER_PACKAGE = "@asyncapi/react-component@3.2.1"

@@ -53,8 +53,16 @@ def test_play_a_game_to_a_win(demo_url: str) -> None:
         "y": 2,
         "mark": "X",
         "board": board,
-        "turn": "O",
+        "turn": None,  # nobody plays after the winning move
     }
+    # O sees every move, X's first one too (every client sees every game)
+    assert [(m["x"], m["y"], m["turn"]) for m in out["oMoves"]] == [
+        (0, 0, "O"),
+        (1, 0, "X"),
+        (0, 1, "O"),
+        (1, 1, "X"),
+        (0, 2, None),
+    ]
     assert out["won"] == {"game_id": game_id, "winner": "X", "board": board}
     assert out["afterWin"] == {"ok": False, "error": "the game is over"}
     assert out["unknownGame"] == {"ok": False, "error": "no game 999"}

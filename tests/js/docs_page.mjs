@@ -1,7 +1,7 @@
 // Load a docs page in headless Chromium with every request off 127.0.0.1 blocked.
 // usage: node docs_page.mjs URL SCREENSHOT_DIR
 // Prints JSON: the event names and schema fields on the page, console errors, blocked
-// requests, whether the layout overflows a phone screen.
+// requests, whether anything overflows a phone screen (390 px), code in descriptions.
 import { chromium } from 'playwright-core';
 
 const [url, shots] = process.argv.slice(2);
@@ -32,6 +32,18 @@ try {
       fields: [...document.querySelectorAll('td:first-child code')].map((e) => e.textContent),
       links: [...document.querySelectorAll('header a')].map((e) => e.getAttribute('href')),
       overflowX: document.documentElement.scrollWidth > window.innerWidth,
+      // anything wider than the screen, or scrolling sideways inside its own box
+      overflowing: [...document.querySelectorAll('body *')].filter((e) => {
+        const box = e.getBoundingClientRect();
+        const scrolls = e.scrollWidth > e.clientWidth + 1
+          && !['visible', 'clip'].includes(getComputedStyle(e).overflowX);
+        return box.width > 0 && (box.right > window.innerWidth + 0.5 || box.left < -0.5 || scrolls);
+      }).map((e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '')),
+      // descriptions: code spans rendered, no backtick left as text
+      descriptionCode: [...document.querySelectorAll('.desc code, td[data-label=Description] code')]
+        .map((e) => e.textContent),
+      backticks: [...document.querySelectorAll('.desc, td')]
+        .filter((e) => e.textContent.includes('`')).map((e) => e.textContent),
     }));
     view.status = response.status();
     result.views[name] = view;

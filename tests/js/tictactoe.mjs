@@ -47,7 +47,8 @@ for (const [player, mx, my] of moves) {
 out.occupied = await ack(x, "make_move", { game_id: id, x: 1, y: 1 });
 out.acks.push(await ack(x, "make_move", { game_id: id, x: 0, y: 2 }));
 out.won = await waitFor(o.seen, "game_won");
-out.lastMove = o.seen.filter(([name]) => name === "move_made").at(-1)[1];
+out.oMoves = o.seen.filter(([name]) => name === "move_made").map(([, move]) => move);
+out.lastMove = out.oMoves.at(-1);
 out.afterWin = await ack(o, "make_move", { game_id: id, x: 2, y: 2 });
 out.unknownGame = await ack(x, "make_move", { game_id: 999, x: 0, y: 0 });
 out.badMove = await ack(x, "make_move", { game_id: id, x: 5, y: 0 });

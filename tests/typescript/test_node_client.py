@@ -104,7 +104,7 @@ def test_the_compiled_client_finishes_a_game(compiled: Path, demo_url: str) -> N
         "turn": "X",
         "acks": [True] * 5,
         "moves": 5,
-        "last": {"game_id": out["id"], "x": 0, "y": 2, "mark": "X", "board": board, "turn": "O"},
+        "last": {"game_id": out["id"], "x": 0, "y": 2, "mark": "X", "board": board, "turn": None},
         "winner": "X",
         "refusedCode": "invalid_payload",
         "errors": [],

@@ -89,8 +89,8 @@ def test_the_error_reply(demo: dict[str, str]) -> None:
     )
     assert demo["ErrorBody"] == (
         "/**\n"
-        " * What went wrong: a stable ``code``, a readable ``message``, the JSON ``path`` of the\n"
-        " * offending value (``null`` when the whole message is at fault) and the ``event``.\n"
+        " * What went wrong: a stable `code`, a readable `message`, the JSON `path` of the\n"
+        " * offending value (`null` when the whole message is at fault) and the `event`.\n"
         " */\n"
         "export interface ErrorBody {\n"
         "  code: ErrorCode;\n"
@@ -173,11 +173,11 @@ def test_demo_event_maps(demo: dict[str, str]) -> None:
         "  error: (err: ErrorAck) => void;\n"
         "  /** Sent to everyone when a game is created. */\n"
         "  game_created: (payload: GameCreated) => void;\n"
-        "  /** Sent to both players when a game is drawn. */\n"
+        "  /** Sent to everyone when a game is drawn. */\n"
         "  game_drawn: (payload: GameDrawn) => void;\n"
-        "  /** Sent to both players when a game is won. */\n"
+        "  /** Sent to everyone when a game is won. */\n"
         "  game_won: (payload: GameWon) => void;\n"
-        "  /** Sent to both players after each move. */\n"
+        "  /** Sent to everyone after each move. */\n"
         "  move_made: (payload: MoveMade) => void;\n"
         "}"
     )

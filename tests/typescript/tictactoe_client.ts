@@ -40,8 +40,8 @@ async function play(socket: TicTacToeSocket, move: MakeMove): Promise<MakeMoveAc
 
 const x = await connect();
 const o = await connect();
-const moves: MoveMade[] = [];
-x.on("move_made", (move) => {
+const moves: MoveMade[] = []; // as O sees them: every move, X's first one too
+o.on("move_made", (move) => {
   moves.push(move);
 });
 const errors: ErrorCode[] = [];

@@ -120,3 +120,22 @@ def test_what_cannot_be_judged_is_accepted() -> None:
 
     @server.on("free-form")
     def free(sid: str) -> None: ...
+
+
+class Lists(EventRegistry, namespace="/lists"):
+    count = Event(request=list[Any], ack=int)
+    total = Event(request=list[int], ack=int)
+
+
+def test_generic_annotations_are_accepted() -> None:
+    """``list[int]`` is an instance of ``type`` on Python 3.10; ``issubclass`` refuses
+    it, so it is not judged there either."""
+    server = AsyncServer(registry=Lists)
+
+    @server.on(Lists.count)
+    async def count(sid: str, items: list[Any]) -> int:
+        return len(items)
+
+    @server.on(Lists.total)
+    async def total(sid: str, items: list[int]) -> int:
+        return sum(items)

@@ -1,0 +1,54 @@
+"""sio-asyncapi's constructor arguments are refused by ``sioschema.flask.SocketIO``:
+Flask-SocketIO would take them as server options and ignore them, silently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from examples.tictactoe.api import TicTacToe
+from sioschema.flask import SocketIO
+
+
+def test_each_argument_is_named_with_its_replacement() -> None:
+    with pytest.raises(TypeError) as caught:
+        SocketIO(Flask(__name__), registry=TicTacToe, validate=True)
+    assert str(caught.value) == (
+        "SocketIO() got sio-asyncapi's argument validate, which sioschema does not take: "
+        "validate=: sioschema validates every event a bound registry declares; pass "
+        "registry= (docs/migration.md, from sio-asyncapi)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "replacement"),
+    [
+        ("generate_docs", "docs_url='/asyncapi' serves the docs page"),
+        ("version", "class Api(EventRegistry, version=...)"),
+        ("title", "class Api(EventRegistry, title=...)"),
+        ("description", "class Api(EventRegistry, description=...) (or its docstring)"),
+        ("server_url", "servers={'name': {'host': ..., 'protocol': ...}}"),
+        ("server_name", "servers={'name': {'host': ..., 'protocol': ...}}"),
+    ],
+)
+def test_the_blog_posts_arguments(name: str, replacement: str) -> None:
+    with pytest.raises(TypeError, match="sio-asyncapi") as caught:
+        SocketIO(Flask(__name__), registry=TicTacToe, **{name: "x"})
+    assert f"{name}=: " in str(caught.value)
+    assert replacement in str(caught.value)
+
+
+def test_init_app_refuses_them_too() -> None:
+    socketio = SocketIO(registry=TicTacToe)
+    options: dict[str, Any] = {"title": "Tic-Tac-Toe API", "server_url": "http://localhost"}
+    with pytest.raises(TypeError, match="arguments title, server_url, which"):
+        socketio.init_app(Flask(__name__), **options)
+
+
+def test_flask_socketio_arguments_still_pass() -> None:
+    socketio = SocketIO(
+        Flask(__name__), registry=TicTacToe, async_mode="threading", cors_allowed_origins="*"
+    )
+    assert socketio.server.eio.async_mode == "threading"
