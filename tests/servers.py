@@ -61,3 +61,21 @@ def serve_asgi(app: Any) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
         server.should_exit = True
         thread.join(5)
         sock.close()
+
+
+@contextlib.contextmanager
+def serve_demo(kind: str) -> Iterator[str]:
+    """The tic-tac-toe demo (``examples.tictactoe``) on 127.0.0.1: its Flask-SocketIO
+    app under threaded werkzeug (``kind="flask"``) or its ASGI app under uvicorn."""
+    if kind == "flask":
+        from examples.tictactoe.flask_app import create_app as create_flask
+
+        app, _ = create_flask(async_mode="threading")
+        with serve_wsgi(app) as url:
+            yield url
+    else:
+        from examples.tictactoe.asgi_app import create_app as create_asgi
+
+        asgi, _ = create_asgi()
+        with serve_asgi(asgi) as (url, _loop):
+            yield url

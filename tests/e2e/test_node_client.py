@@ -8,24 +8,14 @@ from typing import Any
 import pytest
 
 from tests.node import node_modules, run_node
-from tests.servers import serve_asgi, serve_wsgi
+from tests.servers import serve_demo
 
 
 @pytest.fixture(scope="module", params=["flask", "asgi"])
 def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
     node_modules()
-    if request.param == "flask":
-        from examples.tictactoe.flask_app import create_app as create_flask
-
-        app, _ = create_flask(async_mode="threading")
-        with serve_wsgi(app) as url:
-            yield url
-    else:
-        from examples.tictactoe.asgi_app import create_app as create_asgi
-
-        asgi, _ = create_asgi()
-        with serve_asgi(asgi) as (url, _loop):
-            yield url
+    with serve_demo(request.param) as url:
+        yield url
 
 
 def play(url: str) -> dict[str, Any]:

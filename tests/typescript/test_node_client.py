@@ -14,7 +14,7 @@ import pytest
 
 from examples.tictactoe.api import TicTacToe
 from sioschema import typescript
-from tests.servers import serve_asgi, serve_wsgi
+from tests.servers import serve_demo
 from tests.typescript.tsc import project, tsc
 
 CLIENT = Path(__file__).with_name("tictactoe_client.ts")
@@ -60,18 +60,8 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module", params=["flask", "asgi"])
 def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "flask":
-        from examples.tictactoe.flask_app import create_app as create_flask
-
-        app, _ = create_flask(async_mode="threading")
-        with serve_wsgi(app) as url:
-            yield url
-    else:
-        from examples.tictactoe.asgi_app import create_app as create_asgi
-
-        asgi, _ = create_asgi()
-        with serve_asgi(asgi) as (url, _loop):
-            yield url
+    with serve_demo(request.param) as url:
+        yield url
 
 
 def node(script: Path, *args: str) -> str:
