@@ -18,7 +18,7 @@ server class, in the shape of h11 / wsproto and python-socketio's own ``base_ser
   session a frame belongs to, which ack ids are awaited, which events have a handler)
   it asks through :class:`Sessions`, which the adapter implements;
 - outgoing: :meth:`Core.outgoing` checks an emit, :meth:`Core.ack_data` a handler's
-  return value, :meth:`Core.checked_callback` / :meth:`Core.decode_call_ack` the
+  return value, :meth:`Core.checked_callback` / :meth:`Core.read_ack` the
   ack a peer sends back.
 
 The ``side`` says which way the registry's declarations point: a ``"server"`` receives
@@ -775,7 +775,7 @@ class Core:
             return None
         if self.side == "server" and (declared is None or declared.ack_codec is None):
             return callback  # nothing to check (a client checks for the error ack)
-        name = declared.name if declared is not None else "an undeclared event"
+        name = declared.name if declared is not None else None
 
         def checked(*args: Any) -> Any:
             try:
@@ -784,7 +784,7 @@ class Core:
                 if for_call:
                     return callback(AckFailed(error))
                 if isinstance(error, RequestRejected):
-                    self.logger.warning("%r was rejected: %s", name, error.code)
+                    self.logger.warning("%r was rejected: %s", name or error.event, error.code)
                 else:
                     self.logger.warning(
                         "dropped an invalid ack for %r: %s at %s", name, error.code, error.path
@@ -827,15 +827,3 @@ class Core:
                 code, error.event, error.detail, path=error.path, namespace=namespace, kind="ack"
             )
             raise invalid from None
-
-    def decode_call_ack(
-        self, declared: Emit[Any, Any] | Event | None, namespace: str, args: Any
-    ) -> Any:
-        """``call()``: check the peer's ack and return it as python-socketio would
-        (no value: ``None``; one value: it; several: a tuple). Raises
-        :class:`~sioschema.PayloadError` when it breaks the declared ack."""
-        if declared is not None and declared.ack_codec is not None:
-            args = declared.ack_codec.decode(args, declared.name, namespace)
-        if len(args) > 1:
-            return args
-        return args[0] if args else None

@@ -105,6 +105,7 @@ class _ClientMixin:
     """What both clients share; no I/O here."""
 
     _sioschema: Core
+    _sioschema_screened: bool
     packet_class: Any
     namespaces: dict[str, str]
     handlers: dict[str, Any]
@@ -126,6 +127,10 @@ class _ClientMixin:
         )
 
     def _sioschema_attach(self) -> None:
+        packet_class = self.packet_class
+        self._sioschema_screened = packet_class is packet.Packet or issubclass(
+            packet_class, CodecPacket
+        )
         self._sioschema.attach(
             _Sessions(self),
             self.packet_class.reconstruct_binary,
@@ -139,15 +144,10 @@ class _ClientMixin:
 
     def _sioschema_receive(self, data: Any) -> list[Any]:
         core = self._sioschema
-        packet_class = self.packet_class
-        if (
-            packet_class is packet.Packet
-            or issubclass(packet_class, CodecPacket)
-            or core.expects_attachment(_EIO)
-        ):
+        if self._sioschema_screened or core.expects_attachment(_EIO):
             return core.receive(_EIO, data)
         try:
-            pkt = packet_class(encoded_packet=data)
+            pkt = self.packet_class(encoded_packet=data)
         except Exception:
             return core.undecodable(_EIO, "Invalid packet")
         return core.receive_decoded(

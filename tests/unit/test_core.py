@@ -263,7 +263,7 @@ def test_a_checked_callback_types_the_ack_or_drops_it(caplog: pytest.LogCaptureF
     callback({"x": "a"})
     assert got == [(Move(1, 2),)]
     assert "dropped an invalid ack for 'ask'" in caplog.text
-    assert core.decode_call_ack(Game.ask, "/", ({"x": 1, "y": 2},)) == Move(1, 2)
+    assert core.read_ack(Game.ask, "/", ({"x": 1, "y": 2},)) == (Move(1, 2),)
     with pytest.raises(PayloadError) as caught:
-        core.decode_call_ack(Game.ask, "/", ({"x": "a"},))
+        core.read_ack(Game.ask, "/", ({"x": "a"},))
     assert caught.value.code == "invalid_ack"
