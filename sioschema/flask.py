@@ -31,7 +31,7 @@ from ._handlers import check_handler
 from ._registry import A, Emit, Event, P, R, Several
 from ._wire import Limits
 from .emitter import DEFAULT_CHANNEL
-from .socketio import Registries, _make_core, adopt
+from .socketio import Registries, _make_core, _refuse_sio_asyncapi, adopt
 
 __all__ = ["SocketIO"]
 
@@ -76,14 +76,14 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        _refuse_sio_asyncapi(kwargs)
+        _refuse_sio_asyncapi("SocketIO", kwargs)
         self._sioschema, self._sioschema_docs = _make_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
-        _refuse_sio_asyncapi(kwargs)
+        _refuse_sio_asyncapi("SocketIO", kwargs)
         if "serializer" not in kwargs and "serializer" not in self.server_options:
             kwargs["serializer"] = codec_packet()
         given = kwargs.get("namespaces", self.server_options.get("namespaces"))
@@ -171,34 +171,6 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         if isinstance(event, Emit) and "namespace" not in kwargs:
             kwargs["namespace"] = event.namespace
         return super().call(event, *args, **kwargs)
-
-
-_REGISTRY_KEYWORD = "a keyword of the registry class: class Api(EventRegistry, {}=...)"
-# sio-asyncapi's AsyncAPISocketIO arguments: Flask-SocketIO would take them as server
-# options and ignore them, silently
-_SIO_ASYNCAPI = {
-    "validate": "sioschema validates every event a bound registry declares; pass registry=",
-    "generate_docs": "docs_url='/asyncapi' serves the docs page, and "
-    "`python -m sioschema asyncapi MODULE:REGISTRY` writes the document",
-    "version": _REGISTRY_KEYWORD.format("version"),
-    "title": _REGISTRY_KEYWORD.format("title"),
-    "description": _REGISTRY_KEYWORD.format("description") + " (or its docstring)",
-    "server_url": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
-    "server_name": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
-}
-
-
-def _refuse_sio_asyncapi(kwargs: dict[str, Any]) -> None:
-    """Refuse sio-asyncapi's constructor arguments, naming what replaces each."""
-    found = [name for name in _SIO_ASYNCAPI if name in kwargs]
-    if found:
-        lines = "; ".join(f"{name}=: {_SIO_ASYNCAPI[name]}" for name in found)
-        msg = (
-            f"SocketIO() got sio-asyncapi's argument{'s' if len(found) > 1 else ''} "
-            f"{', '.join(found)}, which sioschema does not take: {lines} "
-            "(docs/migration.md, from sio-asyncapi)"
-        )
-        raise TypeError(msg)
 
 
 def _queue_channel(options: dict[str, Any], kwargs: dict[str, Any]) -> None:

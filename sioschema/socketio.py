@@ -107,6 +107,34 @@ def _dispatches_any(namespace_class: type) -> bool:
     return False
 
 
+_REGISTRY_KEYWORD = "a keyword of the registry class: class Api(EventRegistry, {}=...)"
+# sio-asyncapi's AsyncAPISocketIO arguments: Flask-SocketIO and Engine.IO would take them
+# as server options and ignore them, silently
+_SIO_ASYNCAPI = {
+    "validate": "sioschema validates every event a bound registry declares; pass registry=",
+    "generate_docs": "docs_url='/asyncapi' serves the docs page, and "
+    "`python -m sioschema asyncapi MODULE:REGISTRY` writes the document",
+    "version": _REGISTRY_KEYWORD.format("version"),
+    "title": _REGISTRY_KEYWORD.format("title"),
+    "description": _REGISTRY_KEYWORD.format("description") + " (or its docstring)",
+    "server_url": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
+    "server_name": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
+}
+
+
+def _refuse_sio_asyncapi(adapter: str, kwargs: dict[str, Any]) -> None:
+    """Refuse sio-asyncapi's constructor arguments, naming what replaces each."""
+    found = [name for name in _SIO_ASYNCAPI if name in kwargs]
+    if found:
+        lines = "; ".join(f"{name}=: {_SIO_ASYNCAPI[name]}" for name in found)
+        msg = (
+            f"{adapter}() got sio-asyncapi's argument{'s' if len(found) > 1 else ''} "
+            f"{', '.join(found)}, which sioschema does not take: {lines} "
+            "(docs/migration.md, from sio-asyncapi)"
+        )
+        raise TypeError(msg)
+
+
 def _make_core(
     registry: Registries,
     error_event: str,
@@ -274,7 +302,10 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         in the official AsyncAPI React viewer. None by default: the docs page needs no
         network.
 
-    Every other argument is python-socketio's.
+    Every other argument is python-socketio's. sio-asyncapi's ``validate``,
+    ``generate_docs``, ``version``, ``title``, ``description``, ``server_url`` and
+    ``server_name`` raise ``TypeError`` naming what replaces each: Engine.IO would
+    otherwise accept and ignore them.
     """
 
     def __init__(
@@ -288,6 +319,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
+        _refuse_sio_asyncapi(type(self).__name__, kwargs)
         core, docs = _make_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
@@ -542,6 +574,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
+        _refuse_sio_asyncapi(type(self).__name__, kwargs)
         core, docs = _make_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )

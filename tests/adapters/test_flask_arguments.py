@@ -1,5 +1,6 @@
-"""sio-asyncapi's constructor arguments are refused by ``sioschema.flask.SocketIO``:
-Flask-SocketIO would take them as server options and ignore them, silently."""
+"""sio-asyncapi's constructor arguments are refused by ``sioschema.flask.SocketIO`` and
+the python-socketio servers: Flask-SocketIO and Engine.IO would take them as server
+options and ignore them, silently."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import Flask
 
 from examples.tictactoe.api import TicTacToe
 from sioschema.flask import SocketIO
+from sioschema.socketio import AsyncServer, Server
 
 
 def test_each_argument_is_named_with_its_replacement() -> None:
@@ -52,3 +54,21 @@ def test_flask_socketio_arguments_still_pass() -> None:
         Flask(__name__), registry=TicTacToe, async_mode="threading", cors_allowed_origins="*"
     )
     assert socketio.server.eio.async_mode == "threading"
+
+
+@pytest.mark.parametrize("server_class", [Server, AsyncServer])
+def test_the_python_socketio_servers_refuse_them_too(server_class: type[Any]) -> None:
+    # Engine.IO takes unknown keywords and ignores them, as Flask-SocketIO does
+    with pytest.raises(TypeError) as caught:
+        server_class(registry=TicTacToe, generate_docs=True, title="Tic-Tac-Toe")
+    assert str(caught.value).startswith(
+        f"{server_class.__name__}() got sio-asyncapi's arguments generate_docs, title, "
+        "which sioschema does not take: generate_docs=: docs_url='/asyncapi'"
+    )
+    assert str(caught.value).endswith("(docs/migration.md, from sio-asyncapi)")
+
+
+@pytest.mark.parametrize("server_class", [Server, AsyncServer])
+def test_python_socketio_arguments_still_pass(server_class: type[Any]) -> None:
+    server = server_class(registry=TicTacToe, ping_interval=7, always_connect=True)
+    assert server.eio.ping_interval == 7
