@@ -9,10 +9,11 @@ an anchor per event (``#root.on_make_move``) and per schema (``#schema-MakeMove`
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 from ._schema import REF
 from ._spec import Channel, Message, Operation, Spec
@@ -53,6 +54,7 @@ tr{border-bottom:1px solid var(--line);padding:.3rem 0}td{border:0;padding:.1rem
 td::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem}
 td:empty{display:none}}
 .none{color:var(--muted);font-style:italic}.desc{margin:.2rem 0 .4rem}
+.desc p,.desc ul,.desc ol,.desc blockquote{margin:.2rem 0 .4rem}
 @media (max-width:60rem){nav li{display:inline-block;margin-right:.9rem}}
 @media (min-width:60rem){.layout{display:grid;grid-template-columns:17rem minmax(0,1fr)}
 nav{position:sticky;top:0;height:100vh;overflow-y:auto;border-bottom:0;
@@ -234,18 +236,13 @@ class _Page:
         if target.get("type") == "object" and "properties" in target:
             head = ""
             if "$ref" in schema:
-                head = f"<p class=desc>{self.type_of(schema)}"
-                if target.get("description"):
-                    head += f": {_inline(target['description'])}"
-                head += "</p>"
+                head = _described(self.type_of(schema), ": ", target.get("description"))
             return head + self.table(target)
         line = self.type_of(schema)
         notes = _constraints(target)
         if notes:
             line += f" <span class=meta>({escape(', '.join(notes))})</span>"
-        if target.get("description"):
-            line += f" — {_inline(target['description'])}"
-        return f"<p class=desc>{line}</p>"
+        return _described(line, " — ", target.get("description"))
 
     def table(self, schema: Mapping[str, Any]) -> str:
         required = set(schema.get("required", ()))
@@ -345,32 +342,40 @@ def _id(key: str) -> str:
 
 
 def _text(text: str | None) -> str:
-    if not text:
+    """A description's paragraphs (and lists, quotes, code blocks) as HTML."""
+    if not text or not text.strip():
         return ""
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return "".join(f"<p class=desc>{_inline(p)}</p>" for p in paragraphs)
+    return f"<div class=desc>{str(_MARKDOWN.render(text))}</div>"
 
 
-# A CommonMark code span: a run of backticks, then anything up to the next run of
-# exactly as many (https://spec.commonmark.org/0.31.2/#code-spans)
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+def _described(line: str, sep: str, description: str | None) -> str:
+    """``line`` (HTML) with a description: on the same line when it is one paragraph,
+    else below it."""
+    if not description or not description.strip():
+        return f"<p class=desc>{line}</p>"
+    if "\n\n" in description.strip():
+        return f"<p class=desc>{line}</p>{_text(description)}"
+    return f"<p class=desc>{line}{sep}{_inline(description.strip())}</p>"
 
 
 def _inline(text: str) -> str:
-    """A description as HTML: code spans (`` `x` ``) as ``<code>``, everything else
-    escaped. Descriptions are CommonMark in AsyncAPI; code spans are what docstrings use
-    most, and the only markup rendered here (nothing a description holds can inject
-    markup into the page)."""
-    out = []
-    at = 0
-    for span in _CODE_SPAN.finditer(text):
-        code = span[2].replace("\n", " ")
-        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
-            code = code[1:-1]
-        out += [escape(text[at : span.start()]), f"<code>{escape(code)}</code>"]
-        at = span.end()
-    out.append(escape(text[at:]))
-    return "".join(out)
+    """A description as one run of inline HTML, for a table cell or after a type."""
+    return str(_MARKDOWN.renderInline(text))
+
+
+def _markdown() -> MarkdownIt:
+    """Descriptions are CommonMark in AsyncAPI, rendered here by markdown-it-py: code
+    spans, emphasis, links, lists, quotes and code blocks. Nothing a description holds
+    can put markup of its own into the page: raw HTML is shown as text, images (which
+    would load from elsewhere) are not rendered, and markdown-it refuses ``javascript:``,
+    ``vbscript:``, ``file:`` and ``data:`` links. Headings are not rendered as headings,
+    to keep the page's outline."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable(["image", "heading", "lheading", "html_block", "html_inline"])
+    return md
+
+
+_MARKDOWN = _markdown()
 
 
 def _json(value: Any) -> str:

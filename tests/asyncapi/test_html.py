@@ -1,4 +1,4 @@
-"""The docs page's text: descriptions with code spans, constraints in words."""
+"""The docs page's text: descriptions as CommonMark, safely; constraints in words."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ from sioschema import Emit, EventRegistry, asyncapi
 
 
 class Note(msgspec.Struct):
-    """A note; `text` is *markdown* <b>as written</b>, ``a `tick` inside`` too."""
+    """A note; `text` is *markdown* <b>as written</b>, ``a `tick` inside`` too.
 
-    text: Annotated[str, msgspec.Meta(description="Say `<script>` & `x`` y`")]
+    - see [the guide](https://example.com/guide?a=1&b=2 "Guide")
+    - **never** [a script](javascript:alert(1)) or ![a pixel](https://example.com/p.png)
+
+    # not a heading
+    """
+
+    text: Annotated[str, msgspec.Meta(description="Say `<script>` & `x`` y`, _softly_")]
     cells: Annotated[list[int], msgspec.Meta(min_length=3, max_length=3)]
     code: Annotated[str, msgspec.Meta(min_length=4, max_length=4)]
     level: Annotated[int, msgspec.Meta(ge=2, le=2)]
@@ -20,7 +26,7 @@ class Note(msgspec.Struct):
 
 
 class Notes(EventRegistry, title="Notes"):
-    """Everything `inline`; a lone ` backtick stays text."""
+    """Everything `inline`; a lone ` backtick stays text. <img src=x onerror=alert(1)>"""
 
     note = Emit(Note)
 
@@ -28,14 +34,28 @@ class Notes(EventRegistry, title="Notes"):
 PAGE = asyncapi.render_html(Notes)
 
 
-def test_code_spans_become_code_and_everything_else_is_escaped() -> None:
-    assert "<p class=desc>Everything <code>inline</code>; a lone ` backtick stays text.</p>" in PAGE
-    assert (
-        "A note; <code>text</code> is *markdown* &lt;b&gt;as written&lt;/b&gt;, "
-        "<code>a `tick` inside</code> too." in PAGE
-    )
+def test_code_spans_become_code() -> None:
+    assert "<p>Everything <code>inline</code>; a lone ` backtick stays text." in PAGE
+    assert "<code>a `tick` inside</code> too." in PAGE
     assert "Say <code>&lt;script&gt;</code> &amp; <code>x`` y</code>" in PAGE  # CommonMark
-    assert "<script>" not in PAGE and "<b>" not in PAGE
+
+
+def test_emphasis_links_and_lists_are_rendered() -> None:
+    assert "<code>text</code> is <em>markdown</em>" in PAGE
+    assert "<code>x`` y</code>, <em>softly</em></td>" in PAGE  # in a field's table cell
+    assert '<li>see <a href="https://example.com/guide?a=1&amp;b=2" title="Guide">' in PAGE
+    assert "<li><strong>never</strong>" in PAGE
+
+
+def test_nothing_in_a_description_becomes_markup_of_its_own() -> None:
+    assert "&lt;b&gt;as written&lt;/b&gt;" in PAGE and "<b>" not in PAGE
+    assert "&lt;img src=x onerror=alert(1)&gt;" in PAGE
+    assert "<script>" not in PAGE and "javascript:" not in PAGE.replace(
+        "[a script](javascript:alert(1))", ""
+    )
+    assert "[a script](javascript:alert(1))" in PAGE  # left as text, not a link
+    assert "<img" not in PAGE  # an image would load from elsewhere: it stays a link
+    assert "<p># not a heading</p>" in PAGE and PAGE.count("<h1>") == 1  # the title
 
 
 def test_equal_bounds_read_as_one() -> None:
