@@ -106,7 +106,7 @@ def child(scenario: str, events: int, rounds: int, heap: int) -> dict[str, Any]:
     def one() -> None:
         found = codec.decode_frame(frame)
         assert found is not None
-        (snapshot,) = found[2][2]
+        (snapshot,) = found[4]
         kept.append(snapshot)  # the handler keeps recent snapshots as game state
         data = [event.ack_codec.encode(snapshot, EVENT, "/", raw=True)]
         packet_class(ACK, data=data, id=1, binary=False).encode()

@@ -64,7 +64,7 @@ def layer_cost(p: Payload, events: int) -> float:
     for _ in range(events):
         found = decode_frame(frame)
         assert found is not None
-        (obj,) = found[2][2]
+        (obj,) = found[4]
         data = ack_data(event, obj, "/")
         packet_class(ACK, namespace="/", id=found[1], data=data, binary=False).encode()
     return (time.perf_counter() - start) / events * 1e6

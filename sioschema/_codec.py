@@ -29,16 +29,16 @@ from socketio import packet
 
 from ._compile import ArgsCodec
 from ._registry import Emit, Event
-from ._wire import LONG_INT, NUMBER_CHARS, Limits, in_numbers, maybe_too_deep, number_text
+from ._wire import LONG_INT, NUMBER_CHARS, Limits, in_numbers, maybe_too_deep
 from .inspect import RegistryInfo
 
-__all__ = ["CodecPacket", "PacketCodec", "Typed", "codec_packet", "writes_raw"]
+__all__ = ["CodecPacket", "Decoded", "PacketCodec", "codec_packet", "writes_raw"]
 
 
-Typed = tuple[str, "Event | Emit[Any, Any]", tuple[Any, ...]]
-"""``(name, declaration, args)`` of an event decoded and validated in one pass: what
-the protocol core turns into its ``Deliver`` action (a plain tuple, the cheapest
-thing to build per frame)."""
+Decoded = tuple[str, "int | None", str, "Event | Emit[Any, Any]", tuple[Any, ...]]
+"""``(namespace, ack id, name, declaration, args)`` of an EVENT packet of a declared event,
+decoded and validated in one pass: what the protocol core turns into its ``Deliver``
+action (a plain tuple, the cheapest thing to build per frame)."""
 
 
 _ID_DIGITS = "0123456789"
@@ -48,26 +48,47 @@ _MAX_HEAD = 16  # "2" and an ack id of at most 15 digits (the screening's limit)
 # surrogate), or nested past msgspec's own recursion limit
 _UNDECIDED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeEncodeError)
 
-# per declared event, found by the class its packet decodes to: where the name's
-# closing quote is when written plainly, whether its valid payloads could still nest too
-# deep, what to look for in the number text, and its finisher (below)
-_Entry = tuple[int, bool, tuple[bytes, ...], "Callable[[Any], Typed | None]"]
-# per namespace: one decoder for all its events, and their entries
-_Namespace = tuple[Callable[[str], Any], dict[type, _Entry]]
+# per namespace: one decoder for all its events, and per event (found by the class its
+# packet decodes to) its finisher (below)
+_Finish = Callable[[Any, str, "int | None"], "Decoded | None"]
+_Namespace = tuple[Callable[[str], Any], dict[type, _Finish]]
 
 
-def _finisher(event: Event | Emit[Any, Any], codec: ArgsCodec) -> Callable[[Any], Typed | None]:
-    """The last step of the one pass for a decoded packet of ``event`` (``codec`` is its
-    request's, or its payload's for an emit): the int64 check of the numbers at the
-    codec's ``number_paths`` (``None`` if one is out of range), then the
-    ``Typed`` tuple, the arguments read off the packet's fields.
+def _finisher(
+    namespace: str, event: Event | Emit[Any, Any], codec: ArgsCodec, limits: Limits
+) -> _Finish:
+    """The last step of the one pass for a decoded packet of ``event`` on ``namespace``
+    (``codec`` is its request's, or its payload's for an emit), given the packet, the
+    JSON ``body`` it came from and the frame's ack id. ``None`` (the screening decides)
+    when the name was not written plainly (``["<name>"``: escapes or spaces), when the
+    body could nest deeper than ``limits`` allow, when its number text holds what the
+    screening refuses or reads differently
+    (``codec.number_checks``), or when a number at the codec's ``number_paths`` is
+    beyond int64; else the :data:`Decoded` tuple, with the arguments read off the packet's
+    fields.
 
     Written out and compiled once per event, as attrs and dataclasses write their
-    ``__init__``: attribute loads and comparisons, with no loop, and one call per frame
-    for all of it. Floats are compared with float bounds, which CPython compares
-    fastest; the paths are checked Python names (``ArgsCodec.number_paths``).
+    ``__init__``: only the checks this event needs, attribute loads and comparisons,
+    and one call per frame for all of it. Floats are compared with float bounds, which
+    CPython compares fastest; the paths are checked Python names
+    (``ArgsCodec.number_paths``).
     """
-    lines = ["def finish(packet):"]
+    lines = ["def finish(packet, body, id):", f"    if body[{2 + len(event.name)}] != '\"':"]
+    lines.append("        return None")
+    if codec.depth > limits.max_depth:
+        # a body shorter than max_depth + 2 brackets and as many closing ones cannot nest
+        # too deep, and skips the bracket count
+        shallow = 2 * (limits.max_depth + 2)
+        lines += [f"    if len(body) >= {shallow} and maybe_too_deep(body, limits):"]
+        lines.append("        return None")
+    if codec.number_checks:
+        # number_text(body), inlined; a str msgspec decoded is valid UTF-8
+        lines.append("    text = body.encode().translate(NUMBER_CHARS)")
+        for i, needle in enumerate(codec.number_checks):
+            test = f"text.partition(needle{i})[1]"
+            if needle is not LONG_INT:
+                test += f" and in_numbers(needle{i}, body)"
+            lines += [f"    if {test}:", "        return None"]
     for path, is_float in codec.number_paths or ():
         if is_float:  # strictly inside: a float read from 2**63 or beyond is 2**63 or more
             test = f"{-(2.0**63)!r} < packet.{path} < {2.0**63!r}"
@@ -75,10 +96,19 @@ def _finisher(event: Event | Emit[Any, Any], codec: ArgsCodec) -> Callable[[Any]
             test = f"{-(2**63)} <= packet.{path} <= {2**63 - 1}"
         lines += [f"    if not {test}:", "        return None"]
     args = "".join(f"packet.a{i}, " for i in range(codec.arity))
-    lines.append(f"    return (name, event, ({args}))\n")
-    namespace: dict[str, Any] = {"name": event.name, "event": event}
-    exec(compile("\n".join(lines), f"<sioschema packet {event.name!r}>", "exec"), namespace)
-    finish: Callable[[Any], Typed | None] = namespace["finish"]
+    lines.append(f"    return (namespace, id, name, event, ({args}))\n")
+    scope: dict[str, Any] = {
+        "namespace": namespace,
+        "name": event.name,
+        "event": event,
+        "limits": limits,
+        "maybe_too_deep": maybe_too_deep,
+        "NUMBER_CHARS": NUMBER_CHARS,
+        "in_numbers": in_numbers,
+        **{f"needle{i}": needle for i, needle in enumerate(codec.number_checks)},
+    }
+    exec(compile("\n".join(lines), f"<sioschema packet {event.name!r}>", "exec"), scope)
+    finish: _Finish = scope["finish"]
     return finish
 
 
@@ -91,7 +121,7 @@ class PacketCodec:
     Python.
     """
 
-    __slots__ = ("_limits", "_namespaces", "_root", "_shallow")
+    __slots__ = ("_namespaces", "_root")
 
     def __init__(
         self,
@@ -102,36 +132,28 @@ class PacketCodec:
     ) -> None:
         """``side="server"`` decodes the registries' client events (``Event``),
         ``"client"`` their server emits (``Emit``)."""
-        self._limits = limits
-        # Nesting deeper than the limit takes max_depth + 2 brackets and as many closing
-        # ones: a shorter body cannot break it, and skips the bracket count.
-        self._shallow = 2 * (limits.max_depth + 2)
         self._namespaces: dict[str, _Namespace] = {}
         for namespace, found in namespaces.items():
             declared: Mapping[str, Event | Emit[Any, Any]]
             declared = found.events if side == "server" else found.emits
-            entries: dict[type, _Entry] = {}
+            entries: dict[type, _Finish] = {}
             # one strictness per side of a registry: its requests', and emits are strict
             strict = found.strict if side == "server" else True
-            for name, event in declared.items():
+            for event in declared.values():
                 codec = event.request_codec if isinstance(event, Event) else event.payload_codec
                 if codec.packet_type is None:
                     continue
-                entries[codec.packet_type] = (
-                    2 + len(name),  # ["<name>"
-                    codec.depth > limits.max_depth,
-                    codec.number_checks,
-                    _finisher(event, codec),
-                )
+                entries[codec.packet_type] = _finisher(namespace, event, codec, limits)
             if entries:
                 union: Any = Union[tuple(entries)]  # noqa: UP007 (a runtime union of classes)
                 decoder = msgspec.json.Decoder(union, strict=strict)
                 self._namespaces[namespace] = (decoder.decode, entries)
         self._root = self._namespaces.get("/")
 
-    def decode_frame(self, frame: str) -> tuple[str, int | None, Typed] | None:
+    def decode_frame(self, frame: str) -> Decoded | None:
         """A whole text frame of the common forms ``2["x",...]``, ``2<id>["x",...]`` and
-        ``2/<namespace>,<id>["x",...]``: its namespace, ack id and typed arguments.
+        ``2/<namespace>,<id>["x",...]``: its namespace, ack id, event and typed
+        arguments.
 
         The header is split with string methods, without python-socketio's or the
         screening's general parser; ``None`` for any other form.
@@ -158,21 +180,9 @@ class PacketCodec:
             obj = decode(body)
         except _UNDECIDED:
             return None
-        quote, deep, checks, finish = entries[type(obj)]
-        if body[quote] != '"':  # the name was written with escapes or spaces
-            return None
-        if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
-            return None
-        if checks:
-            # number_text(body), inlined; a str msgspec decoded is valid UTF-8
-            text = body.encode().translate(NUMBER_CHARS)
-            for needle in checks:
-                if text.partition(needle)[1] and (needle is LONG_INT or in_numbers(needle, body)):
-                    return None
-        typed = finish(obj)
-        return None if typed is None else ("/", id, typed)
+        return entries[type(obj)](obj, body, id)
 
-    def _namespaced(self, frame: str) -> tuple[str, int | None, Typed] | None:
+    def _namespaced(self, frame: str) -> Decoded | None:
         """``2/<namespace>,<id>[...]``."""
         namespace, comma, rest = frame[1:].partition(",")
         if not comma or namespace[:1] != "/" or "?" in namespace:
@@ -185,11 +195,11 @@ class PacketCodec:
             id = _read_id(rest[:head]) if head else None
         except _UNDECIDED:
             return None
-        typed = self.decode_event(namespace, body)
-        return None if typed is None else (namespace, id, typed)
+        return self.decode_event(namespace, body, id)
 
-    def decode_event(self, namespace: str, body: str) -> Typed | None:
-        """``body`` is the JSON of an EVENT packet: ``["make_move",{...}]``.
+    def decode_event(self, namespace: str, body: str, id: int | None = None) -> Decoded | None:
+        """``body`` is the JSON of an EVENT packet: ``["make_move",{...}]``; ``id`` its
+        ack id.
 
         Returns the validated arguments, or ``None`` when the slow path must decide.
         """
@@ -201,17 +211,7 @@ class PacketCodec:
             obj = decode(body)
         except _UNDECIDED:
             return None
-        quote, deep, checks, finish = entries[type(obj)]
-        if body[quote] != '"':  # the name was written with escapes or spaces
-            return None
-        if deep and len(body) >= self._shallow and maybe_too_deep(body, self._limits):
-            return None
-        if checks:
-            text = number_text(body)
-            for needle in checks:
-                if text.partition(needle)[1] and (needle is LONG_INT or in_numbers(needle, body)):
-                    return None
-        return finish(obj)
+        return entries[type(obj)](obj, body, id)
 
 
 class _JSON:

@@ -380,14 +380,13 @@ class Core:
         if pending is None and len(frame) <= self.limits.max_payload_bytes:
             fast = self.codec.decode_frame(frame)  # a declared event: one msgspec pass
             if fast is not None:
-                namespace, id, typed = fast
+                namespace, id, name, event, args = fast
                 sessions = self.sessions
                 assert sessions is not None
                 sid = sessions.sid(eio_sid, namespace)
                 if sid is not None:
-                    name = typed[0]
                     if self.side == "client" or sessions.handles(namespace, name):
-                        return [Deliver(sid, namespace, id, name, typed[1], typed[2])]
+                        return [Deliver(sid, namespace, id, name, event, args)]
                     return [self._reply(self.unknown_event(name, namespace), sid, id)]
         actions: list[Action] = []
         if pending is not None:  # a text frame where an attachment was due

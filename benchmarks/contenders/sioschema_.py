@@ -49,7 +49,7 @@ def packet(p: Payload) -> dict[str, Codec]:
         found = codec.decode_frame(s)
         if found is None:  # not decided in one pass (an invalid payload): the general path
             return request.decode(Packet(encoded_packet=s).data[1:], EVENT, "/")
-        return found[2][2]
+        return found[4]
 
     def ack_out(o: Any) -> Any:
         # what the servers do with a handler's return value

@@ -56,7 +56,7 @@ def test_declared_events_decode_in_one_pass(
     found = CODEC.decode_frame(frame)
     assert found is not None
     assert found[:2] == (namespace, id)
-    decoded_name, event, decoded = found[2]
+    decoded_name, event, decoded = found[2:]
     assert decoded_name == name
     assert event.name == name
     assert type(decoded) is tuple

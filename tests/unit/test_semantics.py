@@ -239,7 +239,7 @@ def json_path(codec: ArgsCodec, namespace: str, body: str) -> tuple[Any, ...]:
     outcome = _outcome(run)
     typed = CODEC.decode_event(namespace, body)
     if typed is not None:  # what the codec hands a handler is what its decoder gave
-        assert ("ok", _canon(typed[2])) == outcome
+        assert ("ok", _canon(typed[4])) == outcome
     return outcome
 
 
@@ -277,7 +277,7 @@ def served(event: Event, namespace: str, body: str, codec: PacketCodec = CODEC) 
     else the screening (decode without a type, its limits, then ``ArgsCodec.decode``)."""
     typed = codec.decode_event(namespace, body)
     if typed is not None:
-        return ("ok", _canon(typed[2]))
+        return ("ok", _canon(typed[4]))
     return screened(event, namespace, body)
 
 
@@ -339,7 +339,7 @@ def test_tally_with_a_long_digit_run_is_accepted() -> None:
     assert API.decode_event("/", body) is None  # left to screening
     assert _fallback(Api.tally, body) == (Tally({1: 3}, "ref 98765432109876543210"),)
     typed = API.decode_event("/", '["tally",{"scores":{"1":3}}]')
-    assert typed is not None and typed[2] == (Tally({1: 3}),)
+    assert typed is not None and typed[4] == (Tally({1: 3}),)
 
 
 def test_a_bad_key_is_reported_at_the_json_path_of_its_object() -> None:
