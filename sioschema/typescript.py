@@ -67,6 +67,8 @@ _RESERVED = frozenset(
     """.split()
 ) | {_SOCKET}
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+# ... and what an argument's parameter may not be called (``ack`` is the callback's)
+_RESERVED_PARAMS = _RESERVED | {"ack"}
 
 # JSON Schema keywords that make the TypeScript type; every other keyword becomes a
 # doc comment (``@keyword value``).
@@ -295,10 +297,28 @@ class _Contract:
         return [self._expr(schema) for schema in schemas]
 
     def _params(self, name: str, message: _spec.Message) -> list[str]:
+        """The parameters of a message's arguments: ``payload``, or ``payload1``,
+        ``payload2``... for several, each named by its schema's ``title`` instead when
+        the declaration gives one (``Annotated[str, msgspec.Meta(title="room")]``) that
+        is a plain identifier, used once."""
         args = self._args(message)
-        if len(args) == 1:
-            return [f"{name}: {args[0][0]}"]
-        return [f"{name}{i}: {text}" for i, (text, _) in enumerate(args, 1)]
+        if len(args) <= 1:
+            return [f"{name}: {text}" for text, _ in args]
+        items = message.payload["items"]  # type: ignore[index]
+        titles = [item.get("title") for item in items]
+        params = []
+        for i, (title, item, (text, _)) in enumerate(zip(titles, items, args, strict=True), 1):
+            if (
+                isinstance(title, str)
+                and _IDENTIFIER.fullmatch(title)
+                and titles.count(title) == 1
+                and title not in _RESERVED_PARAMS
+            ):  # the title names the parameter: no need to repeat it in a comment
+                text = self._expr({k: v for k, v in item.items() if k != "title"})[0]
+                params.append(f"{title}: {text}")
+            else:
+                params.append(f"{name}{i}: {text}")
+        return params
 
     # -- type expressions
 

@@ -114,8 +114,8 @@ class _Page:
         if self.schemas:
             out.append('<h2><a href="#schemas">Schemas</a></h2><ul>')
             out += [
-                f'<li><a href="#{_id("schema-" + key)}"><code>{escape(key)}</code></a></li>'
-                for key in self.schemas
+                f'<li><a href="#{_id("schema-" + key)}"><code>{escape(name)}</code></a></li>'
+                for key, name in self.names.items()
             ]
             out.append("</ul>")
         out.append("</nav>")
@@ -225,7 +225,8 @@ class _Page:
         if message.arity > 1:
             items = schema.get("items", [])
             rows = [
-                f"<li>Argument {i + 1}: {self.describe(item)}</li>" for i, item in enumerate(items)
+                f"<li>Argument {i + 1}{_arg_name(item)}: {self.describe(item)}</li>"
+                for i, item in enumerate(items)
             ]
             return f"<p class=desc>{message.arity} arguments:</p><ol>{''.join(rows)}</ol>"
         return self.describe(schema)
@@ -318,7 +319,8 @@ class _Page:
             return ""
         out = ['<section class=channel id="schemas"><h2>Schemas</h2>']
         for key, schema in self.schemas.items():
-            out.append(f'<article id="{_id("schema-" + key)}"><h4><code>{escape(key)}</code></h4>')
+            name = escape(self.names[key])
+            out.append(f'<article id="{_id("schema-" + key)}"><h4><code>{name}</code></h4>')
             out.append(self.describe(schema))
             out.append("</article>")
         out.append("</section>")
@@ -346,6 +348,13 @@ def _text(text: str | None) -> str:
     if not text or not text.strip():
         return ""
     return f"<div class=desc>{str(_MARKDOWN.render(text))}</div>"
+
+
+def _arg_name(item: Mapping[str, Any]) -> str:
+    """An argument's name, when the declaration gives one
+    (``Annotated[str, msgspec.Meta(title="room")]``)."""
+    title = item.get("title")
+    return f", <code>{escape(title)}</code>" if isinstance(title, str) and title else ""
 
 
 def _described(line: str, sep: str, description: str | None) -> str:

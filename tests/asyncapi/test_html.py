@@ -6,7 +6,8 @@ from typing import Annotated
 
 import msgspec
 
-from sioschema import Emit, EventRegistry, asyncapi
+from sioschema import Emit, Event, EventRegistry, asyncapi
+from tests.asyncapi import tricky
 
 
 class Note(msgspec.Struct):
@@ -63,3 +64,26 @@ def test_equal_bounds_read_as_one() -> None:
     assert "<td data-label=Constraints>length 4</td>" in PAGE
     assert "<td data-label=Constraints>= 2</td>" in PAGE
     assert "<td data-label=Constraints>items ≥ 1, items ≤ 5</td>" in PAGE
+
+
+class Seats(EventRegistry, title="Seats"):
+    take = Event(
+        request=(Annotated[str, msgspec.Meta(title="room")], int),
+        ack=(int, Annotated[str, msgspec.Meta(title="token <b>")]),
+    )
+
+
+def test_multi_argument_events_name_the_arguments_given_a_title() -> None:
+    page = asyncapi.render_html(Seats)
+    assert "<li>Argument 1, <code>room</code>: <p class=desc>string</p></li>" in page
+    assert "<li>Argument 2: <p class=desc>integer</p></li>" in page
+    assert "<li>Argument 2, <code>token &lt;b&gt;</code>: <p class=desc>string</p></li>" in page
+
+
+def test_generic_types_read_as_written() -> None:
+    page = asyncapi.render_html([tricky.Game, tricky.Chat])
+    assert '<li><a href="#schema-Page_Point_"><code>Page[Point]</code></a></li>' in page
+    assert '<article id="schema-Page_Point_"><h4><code>Page[Point]</code></h4>' in page
+    assert "<code>Page_Point_</code>" not in page
+    # two classes named Point keep the keys that tell them apart
+    assert "<h4><code>tests.asyncapi.tricky.Point</code></h4>" in page

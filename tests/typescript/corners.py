@@ -123,6 +123,13 @@ class Everything(msgspec.Struct, forbid_unknown_fields=True, rename={"kebab": "k
     ] = {}
 
 
+Room = Annotated[str, msgspec.Meta(title="room", description="The room's id.")]
+
+
+def Named(title: str) -> Any:  # noqa: N802 (a type, as it is used)
+    return Annotated[str, msgspec.Meta(title=title)]
+
+
 class Token(msgspec.Struct):
     token: Annotated[str, msgspec.Meta(min_length=8)]
 
@@ -141,3 +148,10 @@ class Shapes(EventRegistry, namespace="/shapes", title="Shapes", auth=Token):
     ping = Event()
     pair = Event(request=(Pair, Color), ack=(int, Level), name="pair:up")
     shape = Event(request=Circle | Square, ack=Literal["ok"])
+    # arguments named by their titles; a title that cannot name a parameter (a reserved
+    # word, "ack", one used twice) leaves the default name
+    seat = Event(
+        request=(Room, Annotated[int, msgspec.Meta(title="seat", ge=0)], Named("ack"), str),
+        ack=(Named("class"), Named("class")),
+        name="seat:take",
+    )

@@ -367,8 +367,9 @@ def test_two_classes_with_one_name() -> None:
 
 
 def test_event_shapes(shapes: dict[str, str]) -> None:
-    """No argument, several arguments, an empty ack, several ack values, emits that
-    expect a client ack, names that are not identifiers, a tagged union argument."""
+    """No argument, several arguments (named by their titles where a title can name a
+    parameter), an empty ack, several ack values, emits that expect a client ack, names
+    that are not identifiers, a tagged union argument."""
     assert shapes["ShapesClientToServerEvents"].split("\n")[4:] == [
         "export interface ShapesClientToServerEvents {",
         "  /** The server may emit while handling it: `drawn`. */",
@@ -377,6 +378,14 @@ def test_event_shapes(shapes: dict[str, str]) -> None:
         "=> void) => void;",
         "  /** Acknowledged with no value, or with an `ErrorAck`. */",
         "  ping: (ack: (res?: ErrorAck) => void) => void;",
+        '  "seat:take": (',
+        "    room: /* The room's id. */ string,",
+        "    seat: /* @minimum 0 */ number,",
+        "    req3: /* @title ack */ string,",
+        "    req4: string,",
+        "    ack: (...res: [/* @title class */ string, /* @title class */ string] | [ErrorAck]) "
+        "=> void,",
+        "  ) => void;",
         "  shape: (",
         "    req: /* @discriminator type */ Circle | Square,",
         '    ack: (res: "ok" | ErrorAck) => void,',
@@ -484,3 +493,4 @@ def test_what_cannot_be_rendered(
 
 def test_public_surface_is_pinned() -> None:
     assert typescript.__all__ == ["render"]
+
