@@ -56,22 +56,21 @@ def _lower_bounds() -> list[str]:
     declared = [*project["dependencies"]]
     for extra in project["optional-dependencies"].values():
         declared.extend(extra)
-    pins = []
+    floor_of: dict[str, str] = {}  # one line per project (an extra may name one again)
     for line in declared:
         req = Requirement(line)
         floors = [spec.version for spec in req.specifier if spec.operator in (">=", "==")]
-        if len(floors) != 1:
+        if len(floors) != 1 or floor_of.setdefault(req.name, floors[0]) != floors[0]:
             msg = f"{line!r}: a runtime dependency needs exactly one lower bound"
             raise ValueError(msg)
-        pins.append(f"{req.name}=={floors[0]}")
-    return pins
+    return [f"{name}=={floor}" for name, floor in floor_of.items()]
 
 
 def _suite(session: nox.Session, *pip_args: str) -> None:
     session.install(
         *pip_args,
         "-e",
-        ".[flask,yaml,redis,kombu]",
+        ".[flask,yaml,client,redis,kombu]",
         *nox.project.dependency_groups(PYPROJECT, "test"),
     )
     session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)

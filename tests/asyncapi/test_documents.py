@@ -1,4 +1,5 @@
-"""The documents, pinned whole (golden files), and the mapping rules they follow."""
+"""The documents and docs pages, pinned whole (golden files), and the mapping rules the
+documents follow."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import yaml
 
 from sioschema import Emit, Event, EventRegistry, asyncapi
 from tests.asyncapi import tricky
-from tests.asyncapi.documents import documents
+from tests.asyncapi.documents import REGISTRIES, documents
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SIOSCHEMA_UPDATE_GOLDEN") == "1"
@@ -29,6 +30,17 @@ def test_golden_document(name: str) -> None:
     if UPDATE:
         path.write_text(text)
     assert json.loads(text) == json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRIES))
+def test_golden_docs_page(name: str) -> None:
+    """The whole docs page, byte for byte: what the page shows does not move with a
+    release of msgspec or markdown-it-py (the suite runs at both ends of their ranges)."""
+    path = GOLDEN / f"{name}.html"
+    text = asyncapi.render_html(REGISTRIES[name])
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
 
 
 def walk(node: Any) -> Any:
