@@ -12,6 +12,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 import pytest
 
 ROOT = Path(__file__).parents[1]
@@ -24,15 +29,35 @@ def free_port() -> int:
         return port
 
 
-def start(server: str) -> tuple[subprocess.Popen[str], int]:
+@pytest.fixture(scope="session")
+def with_gevent(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A folder holding gevent as the ``demo`` dependency group declares it, for the demo's
+    process only: ``nox -s demo`` runs Flask-SocketIO on gevent, and gevent in the test
+    environment itself would change the async mode Flask-SocketIO picks for every test."""
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]
+    (spec,) = [req for req in groups["demo"] if req.startswith("gevent")]
+    target = tmp_path_factory.mktemp("gevent")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--target", str(target), spec],
+        check=True,
+        timeout=300,
+    )
+    return str(target)
+
+
+def start(server: str, path: str = "") -> tuple[subprocess.Popen[str], int]:
     """The demo on a free port, once its docs answer (another process may take the port
-    between the pick and the bind: then try another one)."""
+    between the pick and the bind: then try another one); ``path`` goes first on its
+    ``PYTHONPATH``."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if path:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [path, env.get("PYTHONPATH")]))
     for _ in range(3):
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "examples.tictactoe", "--server", server, "--port", str(port)],
             cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -51,9 +76,10 @@ def start(server: str) -> tuple[subprocess.Popen[str], int]:
     pytest.fail("no free port")
 
 
-@pytest.mark.parametrize("server", ["flask", "asgi"])
-def test_ctrl_c_stops_the_demo_cleanly(server: str) -> None:
-    process, _port = start(server)
+@pytest.mark.parametrize("server", ["flask", "flask-gevent", "asgi"])
+def test_ctrl_c_stops_the_demo_cleanly(server: str, request: pytest.FixtureRequest) -> None:
+    path = request.getfixturevalue("with_gevent") if server == "flask-gevent" else ""
+    process, _port = start(server.partition("-")[0], path)
     try:
         process.send_signal(signal.SIGINT)  # what Ctrl+C sends
         output, _ = process.communicate(timeout=20)
@@ -61,6 +87,9 @@ def test_ctrl_c_stops_the_demo_cleanly(server: str) -> None:
         if process.poll() is None:
             process.kill()
             process.communicate()
+    mode = "gevent" if server == "flask-gevent" else "threading"
+    if server != "asgi":
+        assert f"Flask-SocketIO async_mode: {mode}" in output
     assert process.returncode == 0, output
     assert "Traceback" not in output
     assert "KeyboardInterrupt" not in output
