@@ -277,7 +277,7 @@ def writes_raw(manager: Any) -> bool:
 
     python-socketio's in-process manager hands them to the packet class. A message-queue
     manager writes them into its own message: with the packet class's ``json`` from
-    python-socketio 5.17 on (msgspec here), with stdlib ``json`` before (which cannot
+    python-socketio 5.16.1 on (msgspec here), with stdlib ``json`` before (which cannot
     write ``Raw``); the Kafka and ZeroMQ managers pickle them, for receivers that may
     not read ``Raw``. Those get the validated data as plain Python values instead.
     """

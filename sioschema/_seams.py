@@ -1,23 +1,31 @@
-"""Every name of python-socketio and Flask-SocketIO that sioschema relies on beyond their
-documented API, in one list.
+"""Every name of python-socketio, python-engineio and Flask-SocketIO that sioschema relies
+on beyond their documented API, in one list.
 
-The adapters (:mod:`sioschema.socketio`, :mod:`sioschema.flask`) override or call these;
-upstream may rename or reshape any of them in a minor release. :func:`check` compares the
-list with the installed releases and is run when an adapter is imported, so a mismatch
-stops the application at start-up with a message naming the seam, instead of showing up
-as wrong behaviour later; the test suite runs the same check (and a test keeps this list
-complete: a private name the adapters use that is not listed here fails it).
+The adapters (:mod:`sioschema.socketio`, :mod:`sioschema.flask`, the typed client and
+the emitters) override, call or read these: private methods, and the attributes their
+constructors set, which their API references do not document; upstream may rename or
+reshape any of them in a minor release. :func:`check` compares the list with the
+installed releases and is run when an adapter is imported, so a mismatch stops the
+application at start-up with a message naming the seam, instead of showing up as wrong
+behaviour later; the test suite runs the same check (and a test keeps this list
+complete: a private name, or an attribute of an upstream object, that the adapters use
+and is not listed here fails it).
 
-Each entry is ``(owner, name, parameters)``: ``owner`` a dotted path, ``parameters`` the
-names sioschema passes, in order, or ``None`` for an attribute that is not called. A seam
+Each entry is ``(owner, name, parameters)``: ``owner`` a dotted path (a class, a module,
+or a class attribute such as ``socketio.Server.reason``), ``parameters`` the names
+sioschema passes, in order, or ``None`` for an attribute that is not called. A seam
 holds when the attribute exists and its leading parameters are exactly these (upstream
-may add parameters after them, with defaults).
+may add parameters after them, with defaults). Optional fields: ``keywords``, more
+keyword arguments sioschema passes (a named parameter or ``**kwargs`` takes them);
+``value``, what a constant must equal; ``since``, the release that added the name
+(sioschema does without it before).
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NamedTuple
 
@@ -33,6 +41,12 @@ class Seam(NamedTuple):
     parameters: tuple[str, ...] | None
     """The parameters sioschema passes (``self`` included), or ``None`` if not called."""
     why: str
+    keywords: tuple[str, ...] = ()
+    """Keyword arguments sioschema passes beyond ``parameters``."""
+    value: object = None
+    """What the attribute must equal, for a constant whose value sioschema relies on."""
+    since: str | None = None
+    """The release that added the name; older releases are not checked for it."""
 
 
 _SERVER_METHODS = (
@@ -90,25 +104,117 @@ _CLIENT_METHODS = (
     ("_send_packet", ("self", "pkt"), "send acks to the server's calls"),
 )
 
+# attributes the servers' constructors set (base_server), read by both servers
+_SERVER_ATTRIBUTES = (
+    (
+        "packet_class",
+        "build packets with the server's serializer and decode a frame of another one",
+    ),
+    (
+        "always_connect",
+        "refuse a failed connection as the server accepted it (DISCONNECT or CONNECT_ERROR)",
+    ),
+    ("manager", "answer the core's session questions and undo a half-made connection"),
+    ("eio", "close a connection the core refuses (eio.disconnect)"),
+    (
+        "async_handlers",
+        "run a delivered event as a background task when the server does (async_handlers)",
+    ),
+)
+
+# attributes the clients' constructors set (base_client), read by both typed clients
+_CLIENT_ATTRIBUTES = (
+    (
+        "packet_class",
+        "build packets with the client's serializer and decode a frame of another one",
+    ),
+    ("eio", "close a connection to a server whose frames the core refuses (eio.disconnect)"),
+    ("namespaces", "tell the connected namespaces and their sids (namespaces[namespace])"),
+    ("handlers", "join every namespace with a handler by default (handlers)"),
+    ("namespace_handlers", "join every namespace with a class-based namespace by default"),
+    (
+        "callbacks",
+        "check that an ack id is one the client waits for (callbacks[namespace][id])",
+    ),
+)
+
+# the packet fields read off a packet another serializer (msgpack, ...) decoded
+_PACKET_FIELDS = ("packet_type", "namespace", "id", "data", "attachment_count")
+
 SEAMS: tuple[Seam, ...] = (
     *(Seam("socketio.Server", name, params, why) for name, params, why in _SERVER_METHODS),
     *(Seam("socketio.AsyncServer", name, params, why) for name, params, why in _SERVER_METHODS),
     *(Seam("socketio.Client", name, params, why) for name, params, why in _CLIENT_METHODS),
     *(Seam("socketio.AsyncClient", name, params, why) for name, params, why in _CLIENT_METHODS),
+    *(Seam("socketio.Server", name, None, why) for name, why in _SERVER_ATTRIBUTES),
+    *(Seam("socketio.AsyncServer", name, None, why) for name, why in _SERVER_ATTRIBUTES),
+    *(Seam("socketio.Client", name, None, why) for name, why in _CLIENT_ATTRIBUTES),
+    *(Seam("socketio.AsyncClient", name, None, why) for name, why in _CLIENT_ATTRIBUTES),
     Seam(
-        "socketio.Client",
-        "callbacks",
+        "socketio.AsyncServer",
+        "async_mode",
         None,
-        "check that an ack id is one the client waits for (callbacks[namespace][id])",
+        "add the docs pages to the app's routes when attached to aiohttp",
     ),
     Seam(
-        "socketio.Server",
-        "reason",
+        "socketio.Server.reason",
+        "CLIENT_DISCONNECT",
         None,
-        "give a screened DISCONNECT its reason (reason.CLIENT_DISCONNECT)",
+        "give a screened DISCONNECT its reason",
     ),
     Seam(
-        "socketio.AsyncServer", "reason", None, "give a screened DISCONNECT its reason, on asyncio"
+        "socketio.AsyncServer.reason",
+        "CLIENT_DISCONNECT",
+        None,
+        "give a screened DISCONNECT its reason, on asyncio",
+    ),
+    # Engine.IO under the servers and clients (documented, pinned all the same)
+    Seam(
+        "engineio.Server",
+        "on",
+        ("self", "event", "handler"),
+        "hand Engine.IO's message and disconnect events to a server adopted from "
+        "Flask-SocketIO (eio.on)",
+    ),
+    Seam("engineio.Server", "disconnect", ("self", "sid"), "close a connection the core refuses"),
+    Seam(
+        "engineio.AsyncServer",
+        "disconnect",
+        ("self", "sid"),
+        "close a connection the core refuses, on asyncio",
+    ),
+    Seam(
+        "engineio.Client",
+        "disconnect",
+        ("self",),
+        "close the connection to a server whose frames the core refuses",
+    ),
+    Seam(
+        "engineio.AsyncClient",
+        "disconnect",
+        ("self",),
+        "close the connection to a server whose frames the core refuses, on asyncio",
+    ),
+    # packets
+    Seam(
+        "socketio.packet.Packet",
+        "__init__",
+        ("self", "packet_type", "data", "namespace", "id", "binary", "encoded_packet"),
+        "build acks, error replies and refusals (binary=False skips the binary search) "
+        "and decode a frame of another serializer (encoded_packet=)",
+    ),
+    *(
+        Seam(
+            "socketio.packet.Packet",
+            name,
+            None,
+            f"read a packet another serializer (msgpack, ...) decoded (pkt.{name})",
+        )
+        for name in _PACKET_FIELDS
+    ),
+    *(
+        Seam("socketio.packet", name, None, f"build {name} packets", value=value)
+        for name, value in (("EVENT", 2), ("ACK", 3), ("CONNECT_ERROR", 4), ("DISCONNECT", 1))
     ),
     Seam(
         "socketio.packet.Packet",
@@ -151,18 +257,27 @@ SEAMS: tuple[Seam, ...] = (
         "disconnect",
         ("self", "sid", "namespace"),
         "undo a half-made connection",
+        keywords=("ignore_queue",),
     ),
     Seam(
         "socketio.async_manager.AsyncManager",
         "disconnect",
         ("self", "sid", "namespace"),
         "undo a half-made connection, on asyncio",
+        keywords=("ignore_queue",),
     ),
     Seam(
         "socketio.base_manager.BaseManager",
         "callbacks",
         None,
         "check that an ack id is one the server waits for (manager.callbacks[sid][id])",
+    ),
+    Seam(
+        "socketio.base_manager.BaseManager",
+        "json",
+        None,
+        "tell whether a message-queue manager writes with msgspec (manager.json)",
+        since="5.16.1",
     ),
     Seam("socketio.WSGIApp", "engineio_app", None, "find the server behind a WSGIApp (docs pages)"),
     Seam(
@@ -184,6 +299,43 @@ SEAMS: tuple[Seam, ...] = (
         ("self", "data"),
         "tell a published emit from one the message queue dropped (AsyncEmitter.emit)",
     ),
+    *(
+        Seam(owner, name, None, why)
+        for owner in (
+            "socketio.pubsub_manager.PubSubManager",
+            "socketio.async_pubsub_manager.AsyncPubSubManager",
+        )
+        for name, why in (
+            ("write_only", "refuse a manager that would also serve clients (manager.write_only)"),
+            ("channel", "name the channel in a PublishError and Emitter.channel"),
+            ("name", "name the message queue in a PublishError (manager.name)"),
+        )
+    ),
+    Seam(
+        "socketio.KafkaManager",
+        "name",
+        None,
+        "tell a Kafka manager, which pickles its messages, from one that writes JSON",
+        value="kafka",
+    ),
+    Seam(
+        "socketio.ZmqManager",
+        "name",
+        None,
+        "tell a ZeroMQ manager, which pickles its messages, from one that writes JSON",
+        value="zmq",
+    ),
+    *(
+        Seam(owner, name, None, f"release the connection to Redis on close() (manager.{name})")
+        for owner in ("socketio.RedisManager", "socketio.AsyncRedisManager")
+        for name in ("redis", "connected")
+    ),
+    Seam(
+        "socketio.KombuManager",
+        "publisher_connection",
+        None,
+        "release the connection to the broker on close()",
+    ),
     Seam(
         "flask_socketio.SocketIO",
         "server_options",
@@ -201,10 +353,15 @@ SEAMS: tuple[Seam, ...] = (
 
 
 class SeamError(ImportError):
-    """An installed python-socketio or Flask-SocketIO lacks a seam sioschema relies on."""
+    """An installed python-socketio, python-engineio or Flask-SocketIO lacks a seam
+    sioschema relies on."""
 
 
-_DISTRIBUTIONS = {"socketio": "python-socketio", "flask_socketio": "Flask-SocketIO"}
+_DISTRIBUTIONS = {
+    "socketio": "python-socketio",
+    "engineio": "python-engineio",
+    "flask_socketio": "Flask-SocketIO",
+}
 
 
 def _resolve(path: str) -> Any:
@@ -229,30 +386,69 @@ def _instance(owner: str) -> Any:
     return cls()
 
 
-def _broken(seam: Seam, instances: bool) -> str | None:
-    """What is wrong with one seam in the installed releases, or ``None``."""
+def _numbers(release: str) -> tuple[int, ...]:
+    """A release's leading numbers: ``"5.16.1"`` and ``"5.16.1rc1"`` are (5, 16, 1)."""
+    found = re.match(r"\d+(?:\.\d+)*", release)
+    return tuple(int(part) for part in found.group().split(".")) if found else ()
+
+
+def _get(seam: Seam, owner: Any, built: dict[str, Any] | None) -> tuple[bool, Any]:
+    """Whether ``seam.name`` is on the owner (or, with ``built``, on an object of it),
+    and its value."""
+    if hasattr(owner, seam.name):
+        return True, getattr(owner, seam.name)
+    # only a constructor sets attributes a class lacks (not on a module, nor a method)
+    set_in_init = inspect.isclass(owner) and owner.__init__ is not object.__init__
+    if seam.parameters is not None or not set_in_init:
+        return False, None
+    if built is None:
+        return True, None  # checked with instances=True
+    if seam.owner not in built:
+        built[seam.owner] = _instance(seam.owner)
+    obj = built[seam.owner]
+    return hasattr(obj, seam.name), getattr(obj, seam.name, None)
+
+
+def _broken(seam: Seam, built: dict[str, Any] | None) -> str | None:
+    """What is wrong with one seam in the installed releases, or ``None``.
+
+    ``built`` caches the objects built to check attributes set in ``__init__``; ``None``
+    checks only the attributes of classes and modules.
+    """
+    package = seam.owner.partition(".")[0]
+    if seam.since is not None and _numbers(version(_DISTRIBUTIONS[package])) < _numbers(seam.since):
+        return None
     try:
         owner = _resolve(seam.owner)
     except (ImportError, AttributeError):
         return f"`{seam.owner}` does not exist"
-    if not hasattr(owner, seam.name) and not (
-        seam.parameters is None and (not instances or hasattr(_instance(seam.owner), seam.name))
-    ):
+    try:
+        exists, value = _get(seam, owner, built)
+    except Exception as exc:  # noqa: BLE001 - reported, naming the seam
+        return f"`{seam.owner}()` could not be built to find `{seam.name}`: {exc!r}"
+    if not exists:
         return f"`{seam.owner}.{seam.name}` does not exist"
+    if seam.value is not None and value is not None and value != seam.value:
+        return f"`{seam.owner}.{seam.name}` is {value!r}, not {seam.value!r}"
     if seam.parameters is None:
         return None
     try:
-        found = inspect.signature(getattr(owner, seam.name))
+        found = inspect.signature(value)
     except (TypeError, ValueError):
         return f"`{seam.owner}.{seam.name}` has no readable signature"
     params = list(found.parameters.values())
     names = tuple(p.name for p in params[: len(seam.parameters)])
     extra = params[len(seam.parameters) :]
-    if names != seam.parameters or any(
-        p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        for p in extra
+    takes = {p.name for p in extra if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    if (
+        names != seam.parameters
+        or any(
+            p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in extra
+        )
+        or not (set(seam.keywords) <= takes or any(p.kind is p.VAR_KEYWORD for p in extra))
     ):
-        expected = ", ".join(seam.parameters)
+        expected = ", ".join((*seam.parameters, *(f"{k}=" for k in seam.keywords)))
         bare = found.replace(
             parameters=[p.replace(annotation=p.empty) for p in params],
             return_annotation=found.empty,
@@ -270,23 +466,27 @@ def _release(owner: str) -> str:
 
 
 def check(*packages: str, instances: bool = False) -> None:
-    """Check the seams of the given top-level packages (``"socketio"``, ``"flask_socketio"``).
+    """Check the seams of the given top-level packages (``"socketio"``, ``"engineio"``,
+    ``"flask_socketio"``).
 
     Attributes set in an upstream ``__init__`` are checked only with ``instances=True``
-    (that builds a server: the test suite does, an adapter's import does not).
+    (that builds servers, clients, a packet and managers: the test suite does, an
+    adapter's import does not).
     Raises :class:`SeamError` naming every seam the installed releases break, the
     release, and what sioschema used it for.
     """
+    built: dict[str, Any] | None = {} if instances else None
     problems = [
         f"  - {problem} ({_release(seam.owner)}); sioschema uses it to {seam.why}"
         for seam in SEAMS
         if seam.owner.partition(".")[0] in packages
-        for problem in [_broken(seam, instances)]
+        for problem in [_broken(seam, built)]
         if problem is not None
     ]
     if problems:
         msg = (
-            "sioschema relies on names of python-socketio / Flask-SocketIO that the "
+            "sioschema relies on names of python-socketio / python-engineio / Flask-SocketIO "
+            "that the "
             "installed releases do not have as expected:\n"
             + "\n".join(problems)
             + "\nInstall the releases sioschema supports (see its 'Supported versions' docs)."

@@ -54,7 +54,7 @@ from .errors import PayloadError
 
 __all__ = ["AsyncClient", "Client"]
 
-_seams.check("socketio")
+_seams.check("socketio", "engineio")
 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None

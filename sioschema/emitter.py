@@ -121,7 +121,7 @@ def _bind_manager(
         if writes_json and "json" in inspect.signature(cls).parameters:
             # python-socketio's JSON interface on msgspec: the validated emit is written
             # as sioschema encoded it (these managers write messages with ``json``; they
-            # take ``json=`` from python-socketio 5.17 on, older ones use stdlib json)
+            # take ``json=`` from python-socketio 5.16.1 on, older ones use stdlib json)
             options.setdefault("json", CodecPacket.json)
         return cls(url, channel=channel, write_only=True, **options)
     if url is not None or options or channel != DEFAULT_CHANNEL:

@@ -40,7 +40,7 @@ from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
 
-_seams.check("socketio")  # the python-socketio names the adapters rely on, see _seams
+_seams.check("socketio", "engineio")  # the upstream names the adapters rely on, see _seams
 
 F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None

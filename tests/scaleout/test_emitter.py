@@ -158,7 +158,7 @@ def test_emitters_build_python_socketios_managers() -> None:
     assert type(redis_emitter.manager) is socketio.RedisManager
     assert redis_emitter.manager.write_only is True
     assert redis_emitter.channel == "socketio"
-    # msgspec writes the message, where the manager takes json= (python-socketio 5.17+)
+    # msgspec writes the message, where the manager takes json= (python-socketio 5.16.1+)
     takes_json = "json" in inspect.signature(socketio.RedisManager).parameters
     assert (getattr(redis_emitter.manager, "json", None) is CodecPacket.json) is takes_json
     assert redis_emitter.registries == {"/": Lobby}
