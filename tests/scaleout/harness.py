@@ -163,6 +163,14 @@ class Listener:
         self.client.disconnect()
 
 
+def subscribers(url: str, channel: str = "socketio") -> int:
+    """How many connections are subscribed to the Redis channel (``PUBSUB NUMSUB``)."""
+    import redis
+
+    with redis.Redis.from_url(url) as client:
+        return int(dict(client.pubsub_numsub(channel))[channel.encode()])
+
+
 class Subscriber:
     """A plain Redis subscriber on the channel: everything any process published."""
 

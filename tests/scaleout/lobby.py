@@ -24,10 +24,11 @@ class Answer(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Relay(msgspec.Struct, forbid_unknown_fields=True):
-    """Ask a server to emit ``note`` to ``to`` (a sid or a room), wherever it is."""
+    """Ask a server to emit ``note`` to ``to`` (a sid or a room), wherever it is, or to
+    every client (a broadcast) when ``to`` is ``None``."""
 
-    to: str
     seq: int
+    to: str | None = None
 
 
 class Lobby(EventRegistry, title="Lobby", version="1.0.0"):
@@ -41,3 +42,5 @@ class Lobby(EventRegistry, title="Lobby", version="1.0.0"):
     relay = Event(request=Relay, emits=[note])
     ask_other = Event(request=str, ack=Answer, emits=[ask])
     """``call()`` the client with this sid (on any process) and answer with its ack."""
+    ask_room = Event(request=str, ack=list[Answer], emits=[ask])
+    """``emit(ask, room=..., callback=...)``; the ack is every answer the callback got."""

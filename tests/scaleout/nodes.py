@@ -4,14 +4,19 @@
   ``client_manager=socketio.AsyncRedisManager(URL)``;
 - ``flask URL``: a ``sioschema.flask.SocketIO`` app with ``message_queue=URL`` (Redis or
   kombu, as Flask-SocketIO picks by the URL), under werkzeug's threaded server;
+- ``wsgi URL``: a sync ``sioschema.socketio.Server`` (``async_mode="threading"``) with
+  ``client_manager=socketio.RedisManager(URL)``, a ``socketio.WSGIApp`` under werkzeug's
+  threaded server;
 - ``emit URL`` / ``aemit URL``: a write-only :class:`sioschema.emitter.Emitter` (or
   ``AsyncEmitter``) that serves no client.
 
 Servers print ``port <n>`` once they accept connections on 127.0.0.1 and run until
-their stdin ends. Emitters read one JSON command per line on stdin and answer each with
-one JSON line: ``{"op": "emit", "event": ..., "data": ..., "to": ...}`` emits once,
-``{"op": "batch", "k": K, "room": R, "sids": [...], "base": B}`` emits K notes to the room
-(``seq`` B + i) and K to each sid (``seq`` B + n * 100000 + i for the n-th sid, from 1).
+their stdin ends; they log python-socketio's warnings (``Unknown callback received``)
+and errors (``Cannot publish to redis...``) on stderr. Emitters read one JSON command
+per line on stdin and answer each with one JSON line: ``{"op": "emit", "event": ...,
+"data": ..., "to": ...}`` emits once, ``{"op": "batch", "k": K, "room": R, "sids":
+[...], "base": B}`` emits K notes to the room (``seq`` B + i) and K to each sid (``seq``
+B + n * 100000 + i for the n-th sid, from 1).
 Every channel is left at its default: the processes must meet by themselves.
 """
 
@@ -52,6 +57,20 @@ def asgi_server(url: str) -> None:
     async def ask_other(sid: str, target: str) -> Answer:
         return await sio.call(Lobby.ask, Question(text="asgi asks"), to=target, timeout=10)
 
+    @sio.on(Lobby.ask_room)
+    async def ask_room(sid: str, room: str) -> list[Answer]:
+        answers: list[Answer] = []
+        first = asyncio.Event()
+
+        def got(answer: Answer) -> None:
+            answers.append(answer)
+            first.set()
+
+        await sio.emit(Lobby.ask, Question(text="asgi asks the room"), room=room, callback=got)
+        await asyncio.wait_for(first.wait(), 10)
+        await asyncio.sleep(0.5)  # the other answers come back meanwhile
+        return answers
+
     with serve_asgi(socketio.ASGIApp(sio)) as (address, _):
         serve(address)
 
@@ -79,6 +98,30 @@ def flask_server(url: str) -> None:
         return sio.call(Lobby.ask, Question(text="flask asks"), to=target, timeout=10)
 
     with serve_wsgi(app) as address:
+        serve(address)
+
+
+def wsgi_server(url: str) -> None:
+    import socketio
+
+    from sioschema.socketio import Server
+
+    sio = Server(async_mode="threading", registry=Lobby, client_manager=socketio.RedisManager(url))
+
+    @sio.on(Lobby.join)
+    def join(sid: str, room: str) -> str:
+        sio.enter_room(sid, room)
+        return sid
+
+    @sio.on(Lobby.relay)
+    def relay(sid: str, relay: Relay) -> None:
+        sio.emit(Lobby.note, Note(seq=relay.seq, text="relayed by wsgi"), to=relay.to)
+
+    @sio.on(Lobby.ask_other)
+    def ask_other(sid: str, target: str) -> Answer:
+        return sio.call(Lobby.ask, Question(text="wsgi asks"), to=target, timeout=10)
+
+    with serve_wsgi(socketio.WSGIApp(sio)) as address:
         serve(address)
 
 
@@ -139,5 +182,14 @@ def async_emitter(url: str) -> None:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(name)s %(levelname)s %(message)s")
+    # python-socketio sets its servers' logger to ERROR unless it has a level already
+    logging.getLogger("socketio.server").setLevel(logging.WARNING)
     role, url = sys.argv[1:3]
-    {"asgi": asgi_server, "flask": flask_server, "emit": emitter, "aemit": async_emitter}[role](url)
+    roles = {
+        "asgi": asgi_server,
+        "flask": flask_server,
+        "wsgi": wsgi_server,
+        "emit": emitter,
+        "aemit": async_emitter,
+    }
+    roles[role](url)

@@ -21,7 +21,7 @@ from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server
 from tests.apps import Api
 from tests.scaleout.brokers import RedisServer
-from tests.scaleout.harness import Subscriber, published_args, wait_until
+from tests.scaleout.harness import Subscriber, published_args, subscribers, wait_until
 from tests.scaleout.lobby import Lobby, Note, Question
 
 
@@ -275,3 +275,50 @@ def test_a_flask_write_only_socketio_validates_too() -> None:
     assert sio.server.manager.write_only is True
     with pytest.raises(PayloadError):
         sio.emit(Lobby.note, {"seq": "x", "text": "y"}, to="sid")
+
+
+async def test_an_async_server_on_redis_publishes_no_invalid_emit(redis: RedisServer) -> None:
+    """``AsyncServer(client_manager=socketio.AsyncRedisManager(url))``: an invalid emit
+    raises ``PayloadError`` before python-socketio publishes it; a subscriber on the
+    channel sees only the valid emit that follows."""
+    sio = AsyncServer(registry=Lobby, client_manager=socketio.AsyncRedisManager(redis.url))
+    watch = Subscriber(redis.url)
+    try:
+        wait_until(lambda: subscribers(redis.url) == 1, 10, "subscribed")
+        with pytest.raises(PayloadError) as caught:
+            await sio.emit(Lobby.note, {"seq": "1", "text": "x"}, to="sid1")
+        assert caught.value.code == "invalid_payload"
+        with pytest.raises(PayloadError):
+            await sio.emit("note", {"seq": 1}, room="lobby")
+        with pytest.raises(PayloadError):
+            await sio.emit(Lobby.note, Question(text="broadcast"))
+        await sio.emit(Lobby.note, Note(seq=2, text="valid"), room="lobby")
+        wait_until(lambda: len(watch.notes()) >= 1, 10, "the valid note")
+    finally:
+        watch.close()
+        if getattr(sio.manager, "redis", None) is not None:
+            await sio.manager.redis.aclose()
+    assert watch.notes() == [{"seq": 2, "text": "valid"}]
+
+
+def test_a_flask_app_on_redis_publishes_no_invalid_emit(redis: RedisServer) -> None:
+    """``SocketIO(app, message_queue=url)``: the same, from the Flask adapter."""
+    app = flask.Flask(__name__)
+    sio = SocketIO(app, registry=Lobby, message_queue=redis.url, channel="socketio")
+    watch = Subscriber(redis.url)
+    try:
+        wait_until(lambda: subscribers(redis.url) == 1, 10, "subscribed")
+        with pytest.raises(PayloadError) as caught:
+            sio.emit(Lobby.note, {"seq": "1", "text": "x"}, to="sid1")
+        assert caught.value.code == "invalid_payload"
+        with pytest.raises(PayloadError):
+            sio.emit("note", {"seq": 1}, to="lobby")
+        with pytest.raises(PayloadError):
+            sio.emit(Lobby.note, Question(text="broadcast"))
+        sio.emit(Lobby.note, Note(seq=2, text="valid"), to="lobby")
+        wait_until(lambda: len(watch.notes()) >= 1, 10, "the valid note")
+    finally:
+        watch.close()
+        if getattr(sio.server.manager, "redis", None) is not None:
+            sio.server.manager.redis.close()
+    assert watch.notes() == [{"seq": 2, "text": "valid"}]

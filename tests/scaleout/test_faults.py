@@ -5,6 +5,9 @@ What each side sees, measured on real processes:
 - the write-only emitter: ``emit`` raises ``PublishError`` at once while Redis is down
   (python-socketio's manager tried twice and logged ``Cannot publish to redis...``);
   nothing was published, so nothing arrives later either;
+- a server's own emit while Redis is down: no exception, python-socketio logs
+  ``Cannot publish to redis... giving up`` and drops it for the other processes; its own
+  clients still get it (python-socketio delivers locally before publishing);
 - the servers: their subscription breaks; python-socketio reconnects by itself, waiting
   1 s, 2 s, 4 s ... (at most 60 s) between tries, so for a while after Redis is back a
   server may not be subscribed yet. PUBLISH answers how many servers got an emit, and the
@@ -21,8 +24,7 @@ from collections import Counter
 import pytest
 
 from tests.scaleout.brokers import RedisServer
-from tests.scaleout.harness import Listener, emitter, server_node, wait_until
-from tests.scaleout.test_redis import subscribers
+from tests.scaleout.harness import Listener, emitter, server_node, subscribers, wait_until
 
 K = 50
 
@@ -65,6 +67,33 @@ def test_redis_down_and_back(redis: RedisServer) -> None:
                 assert took < 10, f"emits while Redis is down took {took:.1f} s"
                 assert "Cannot publish to redis... giving up" in out.log()
 
+                # a server's emit while Redis is down: to a client of another process
+                # it is logged and dropped, and the handler goes on (no exception); to
+                # its own client it is delivered (python-socketio hands an emit to its
+                # own clients before it publishes it)
+                started = time.monotonic()
+                relays = [
+                    a.client.call("relay", {"to": b.sid, "seq": 950_000}, timeout=20),
+                    b.client.call("relay", {"to": a.sid, "seq": 950_001}, timeout=20),
+                    a.client.call("relay", {"to": a.sid, "seq": 950_002}, timeout=20),
+                    b.client.call("relay", {"to": b.sid, "seq": 950_003}, timeout=20),
+                    a.client.call("relay", {"seq": 950_004}, timeout=20),  # broadcasts
+                    b.client.call("relay", {"seq": 950_005}, timeout=20),
+                ]
+                relayed = time.monotonic() - started
+                assert relays == [None] * 6
+                assert relayed < 10, f"the servers' emits while Redis is down took {relayed} s"
+                wait_until(
+                    lambda: (
+                        a.seqs(950_000, 960_000) == Counter([950_002, 950_004])
+                        and b.seqs(950_000, 960_000) == Counter([950_003, 950_005])
+                    ),
+                    20,
+                    "the notes to the servers' own clients",
+                )
+                for node in (asgi, flask):  # three emits each, each dropped once
+                    assert node.log().count("Cannot publish to redis... giving up") == 3
+
                 redis.start()
                 # emit until both servers are subscribed again; each result is the
                 # number of servers that got that emit
@@ -103,6 +132,9 @@ def test_redis_down_and_back(redis: RedisServer) -> None:
             assert a.seqs(0, 900_000) == rooms + Counter(100_000 + i for i in range(K))
             assert b.seqs(0, 900_000) == rooms + Counter(200_000 + i for i in range(K))
             assert a.seqs(1_000_000, 2_000_000) + b.seqs(1_000_000, 2_000_000) == Counter()
+            # the servers' emits while down: their own clients only, once
+            assert a.seqs(900_001, 1_000_000) == Counter([950_002, 950_004])
+            assert b.seqs(900_001, 1_000_000) == Counter([950_003, 950_005])
             rooms = Counter(3_000_000 + i for i in range(K))
             assert a.seqs(3_000_000) == rooms + Counter(3_100_000 + i for i in range(K))
             assert b.seqs(3_000_000) == rooms + Counter(3_200_000 + i for i in range(K))
@@ -111,7 +143,8 @@ def test_redis_down_and_back(redis: RedisServer) -> None:
             copies = a.seqs(2_000_000, 3_000_000) + b.seqs(2_000_000, 3_000_000)
             assert {s: copies[s] for s in results} == results
             print(
-                f"\nemits while down: 3 PublishError in {took:.2f} s; servers back after "
+                f"\nemits while down: 3 PublishError in {took:.2f} s; 6 server emits (to "
+                f"their own clients only) in {relayed:.2f} s; servers back after "
                 f"{recovered:.1f} s; emits during recovery by servers reached: "
                 f"{dict(Counter(results.values()))}"
             )
