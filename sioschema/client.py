@@ -21,7 +21,11 @@ protocol core (:mod:`sioschema._core`, on the client side)::
   that breaks its type is logged (and given to ``on_payload_error``) and never
   delivered. A server's ``call()`` is answered with the handler's return value,
   checked against the emit's declared ack (an error ack when it breaks it).
-- ``connect(auth=...)`` checks the ``auth`` against the registries' ``auth=`` type.
+- ``on()`` refuses a handler whose signature or annotations contradict its emit, as
+  the servers' ``on()`` does for events.
+- ``connect(auth=...)`` checks the ``auth`` against the registries' ``auth=`` type, at
+  run time only (``connect()`` takes any ``auth``: a type checker cannot see the
+  registry's type through it).
 
 Both classes mirror each other; every other argument and method is python-socketio's.
 """
@@ -48,6 +52,7 @@ from ._core import (
     ErrorHook,
     Reply,
 )
+from ._handlers import check_handler
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
 from ._wire import Limits
 from .errors import PayloadError
@@ -177,6 +182,15 @@ class _ClientMixin:
 
     def _sioschema_on(self, event: Emit[Any, Any] | str, handler: Any, namespace: Any) -> Any:
         name, namespace = self._sioschema.handler_key(event, namespace)
+        if handler is None:
+
+            def register(handler: Any) -> Any:
+                check_handler(event, handler, skip=0)
+                super(_ClientMixin, self).on(name, handler, namespace)  # type: ignore[misc]
+                return handler
+
+            return register
+        check_handler(event, handler, skip=0)
         return super().on(name, handler, namespace)  # type: ignore[misc]
 
     def _sioschema_ack_packet(self, namespace: str, id: int, data: list[Any]) -> Any:
@@ -232,7 +246,10 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         The handler receives the payload validated and typed; when the server calls
         (waits for an ack), its return value is checked against the declared ack.
         Raises :class:`~sioschema.SioSchemaError` for an :class:`~sioschema.Event`
-        (a client -> server event) or an emit of a registry not bound here.
+        (a client -> server event), an emit of a registry not bound here, or a handler
+        whose signature or annotations contradict the emit (it cannot take the payload's
+        arguments, a payload parameter annotated with an unrelated class, ``-> None`` or
+        an unrelated class for a declared ack), naming both; as the servers' ``on()``.
         """
         return self._sioschema_on(event, handler, namespace)
 

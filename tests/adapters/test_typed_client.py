@@ -1,13 +1,15 @@
-"""The typed clients (``sioschema.client``) over real websockets on 127.0.0.1.
+"""The typed ``Client`` (``sioschema.client``) over real websockets on 127.0.0.1.
 
-They play the demo against its Flask-SocketIO and ASGI servers, and meet a stock
+It plays the demo against its Flask-SocketIO and ASGI servers, connects with a typed
+``auth`` to the test apps' Flask-SocketIO and ASGI servers, and meets a stock
 python-socketio server that sends what a sioschema server never would (an invalid emit,
 a call whose ack the client's handler gets wrong).
+
+Mirrored by ``test_typed_async_client.py`` (``AsyncClient``), test for test.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import queue
 import threading
@@ -26,11 +28,12 @@ from examples.tictactoe.api import (
     MoveMade,
     TicTacToe,
 )
-from sioschema import Emit, Event, EventRegistry, PayloadError, RequestRejected, SioSchemaError
-from sioschema.client import AsyncClient, Client
+from sioschema import Event, EventRegistry, PayloadError, RequestRejected, SioSchemaError
+from sioschema.client import Client
+from tests import apps
+from tests.adapters.quiz import TIMEOUT, Answer, Question, Quiz
+from tests.conftest import run_server
 from tests.servers import serve_demo, serve_wsgi
-
-TIMEOUT = 5
 
 
 @pytest.fixture(scope="module", params=["flask", "asgi"])
@@ -39,9 +42,11 @@ def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield url
 
 
-def connected(url: str, **kwargs: Any) -> Client:
-    client = Client(registry=TicTacToe, reconnection=False, **kwargs)
-    return client
+@pytest.fixture(scope="module", params=["flask", "asgi"])
+def apps_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test apps (``tests/apps.py``): ``/secure`` takes a typed ``auth``."""
+    with run_server(request.param) as running:
+        yield running.url
 
 
 def test_two_typed_clients_play_a_game(demo_url: str) -> None:
@@ -111,50 +116,7 @@ def test_the_error_ack_is_raised_as_request_rejected(demo_url: str) -> None:
         client.disconnect()
 
 
-def test_the_async_client_plays_too(demo_url: str) -> None:
-    async def play() -> tuple[GameCreated, MakeMoveAck, list[Any]]:
-        client = AsyncClient(registry=TicTacToe)
-        created: asyncio.Queue[Any] = asyncio.Queue()
-
-        @client.on(TicTacToe.game_created)
-        async def game_created(game: GameCreated) -> None:
-            await created.put(game)
-
-        await client.connect(demo_url, transports=["websocket"], wait_timeout=TIMEOUT)
-        try:
-            game = await client.call(TicTacToe.create_game, timeout=TIMEOUT)
-            ack = await client.call(
-                TicTacToe.make_move, MakeMove(game_id=game.game_id, x=1, y=1), timeout=TIMEOUT
-            )
-            with pytest.raises(RequestRejected):
-                await client.call("no_such_event", timeout=TIMEOUT)
-            with pytest.raises(PayloadError):
-                await client.emit(TicTacToe.make_move, {"game_id": 0, "x": 0, "y": 0})
-            return game, ack, [await asyncio.wait_for(created.get(), TIMEOUT)]
-        finally:
-            await client.disconnect()
-
-    game, ack, events = asyncio.run(play())
-    assert type(game) is GameCreated
-    assert ack == MakeMoveAck(ok=True)
-    assert events == [game]
-
-
 # -- a stock server that breaks the contract ------------------------------------------
-
-
-class Question(msgspec.Struct):
-    text: str
-
-
-class Answer(msgspec.Struct):
-    value: int
-
-
-class Quiz(EventRegistry):
-    asked = Emit(Question, ack=Answer)
-    told = Emit(Question)
-    hello = Event(request=str, ack=str)
 
 
 @pytest.fixture
@@ -262,3 +224,22 @@ def test_auth_is_checked_before_connecting() -> None:
     with pytest.raises(PayloadError) as caught:
         client.connect("http://127.0.0.1:9", auth={"token": 1}, wait_timeout=1)
     assert caught.value.path == "$.token"
+
+
+def test_a_valid_typed_auth_is_accepted(apps_url: str) -> None:
+    client = Client(registry=apps.Secure)
+    # the namespace of every bound registry is joined by default: /secure only here
+    client.connect(
+        apps_url, auth=apps.Token(token="abcd"), transports=["websocket"], wait_timeout=TIMEOUT
+    )
+    try:
+        assert client.namespaces.keys() == {"/secure"}
+        # the connect handler received the token typed, and whoami answers with it
+        assert client.call(apps.Secure.whoami, timeout=TIMEOUT) == "abcd"
+    finally:
+        client.disconnect()
+    client = Client(registry=apps.Secure)
+    with pytest.raises(PayloadError) as caught:  # refused before anything is sent
+        client.connect(apps_url, auth=apps.Token(token="ab"), wait_timeout=TIMEOUT)
+    assert (caught.value.code, caught.value.path) == ("invalid_payload", "$.token")
+    assert not client.connected
