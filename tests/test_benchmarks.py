@@ -17,16 +17,21 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks import _proof
+from benchmarks import _proof, chart
 from benchmarks.contenders import Codec
 from benchmarks.payloads import PAYLOADS
 
 ROOT = Path(__file__).resolve().parent.parent
+# what `python -m benchmarks.e2e --stacks uvicorn-asyncio flask-threading --payloads small
+# large --rounds 2 --save FILE` wrote (tiny windows): sio-asyncapi on Flask only
+SAVED_E2E = Path(__file__).resolve().parent / "bench_e2e_results.json"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def run(module: str, *args: str, timeout: float = 60) -> dict[str, Any]:
@@ -86,7 +91,7 @@ def test_roundtrip() -> None:
 def test_e2e_and_chart(tmp_path: Path) -> None:
     """Two stacks, small payload, every contender installed here; the run draws its
     chart. Each server first proves it rejects an invalid payload (stock echoes it)."""
-    chart = tmp_path / "e2e.svg"
+    drawn = tmp_path / "e2e.svg"
     result = run(
         "e2e",
         "--stacks",
@@ -95,7 +100,7 @@ def test_e2e_and_chart(tmp_path: Path) -> None:
         "--payloads",
         "small",
         "--chart",
-        str(chart),
+        str(drawn),
         timeout=120,
     )
     assert result["errors"] == []
@@ -104,8 +109,64 @@ def test_e2e_and_chart(tmp_path: Path) -> None:
         assert {"stock", "sioschema"} <= set(cells)
         assert all(cell["events_per_s"] > 0 for cell in cells.values())
         assert all(cell["events_per_s_min"] <= cell["events_per_s_max"] for cell in cells.values())
-    svg = chart.read_text()
-    assert svg.startswith("<svg") and "sioschema" in svg
+    texts = _chart_texts(drawn)
+    for cells in (result["results"][s]["small"] for s in ("uvicorn-asyncio", "flask-threading")):
+        assert all(any(t.startswith(f"{name} ") for t in texts) for name in cells)
+
+
+def _chart_texts(path: Path) -> list[str]:
+    """The text of every <text> element of a chart, after checking that it parses."""
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{SVG}svg"
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def test_chart_from_saved_results(tmp_path: Path) -> None:
+    """`python -m benchmarks.chart SAVED.json --output FILE` draws every stack, payload
+    and contender of a saved e2e run, each bar labelled with its events/s."""
+    saved = json.loads(SAVED_E2E.read_text())
+    out = tmp_path / "charts" / "e2e.svg"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.chart", str(SAVED_E2E), "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    texts = _chart_texts(out)
+    assert saved["title"] in "\n".join(texts)
+    labels = [t for t in texts if t.endswith(" us)")]  # "sioschema 3,339/s (197 us)"
+    cells = [
+        (name, cell)
+        for per_stack in saved["results"].values()
+        for per_size in per_stack.values()
+        for name, cell in per_size.items()
+    ]
+    assert len(labels) == len(cells) == 14
+    for name, cell in cells:
+        assert f"{name} {cell['events_per_s']:,.0f}/s" in " ".join(labels), name
+    assert {"sio-asyncapi", "pydantic", "stock", "sioschema"} == {name for name, _ in cells}
+    for stack in saved["results"]:
+        assert stack in texts
+    svg = out.read_text()
+    assert "<dc:date>" not in svg  # reproducible: no date
+    again = tmp_path / "again.svg"
+    chart.write(saved, again)
+    assert again.read_text() == svg  # the same bytes from the same JSON
+
+
+def test_chart_refuses_another_benchmark(tmp_path: Path) -> None:
+    other = tmp_path / "micro.json"
+    other.write_text(json.dumps({"benchmark": "micro", "results": {}}))
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.chart", str(other), "--output", str(tmp_path / "x")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "not a saved benchmarks.e2e result" in done.stderr
 
 
 def test_proof() -> None:
