@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,10 +74,9 @@ def figure(result: dict[str, Any]) -> Figure:
     names = contenders(result)
     colour = {c: COLOURS.get(c, FALLBACK[i % len(FALLBACK)]) for i, c in enumerate(names)}
     rows, cols = max(len(stacks), 1), max(len(sizes), 1)
-    fig = Figure(
-        figsize=(1.2 + 3.3 * cols, 1.3 + (0.3 * len(names) + 0.45) * rows),
-        layout="constrained",
-    )
+    width = 1.2 + 3.3 * cols  # inches
+    fig = Figure(figsize=(width, 1.3 + (0.3 * len(names) + 0.45) * rows), layout="constrained")
+    chars = int(width * 15)  # what a line of the small print holds
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, cols, squeeze=False)
     for row, (stack, per_stack) in enumerate(stacks.items()):
@@ -90,14 +90,17 @@ def figure(result: dict[str, Any]) -> Figure:
             if col == 0:
                 ax.set_ylabel(stack, fontweight="bold", rotation=0, ha="right", va="center")
     fig.suptitle(
-        f"{result['title']}\n{_subtitle(result)}",
+        f"{result['title']}\n{textwrap.fill(_subtitle(result), chars)}",
         x=0.01,
         ha="left",
         fontsize=9,
     )
     fig.supxlabel(
-        "events/s (server CPU per event); longer is better, each panel has its own scale. "
-        "Drawn by python -m benchmarks.chart.",
+        textwrap.fill(
+            "events/s (server CPU per event); longer is better, each panel has its own "
+            "scale. Drawn by python -m benchmarks.chart.",
+            chars,
+        ),
         x=0.01,
         ha="left",
         fontsize=7,
