@@ -147,13 +147,16 @@ BENCHMARKS = ("micro", "packet", "memory", "gc_pauses", "roundtrip", "e2e")
 # (needs redis-server)
 ON_DEMAND = ("proof", "instructions", "scaleout")
 E2E_CHART = "docs/benchmarks/e2e.svg"
+# the run the chart is drawn from: `python -m benchmarks.chart` redraws it from this
+E2E_RESULTS = "docs/benchmarks/e2e.json"
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks against sio-asyncapi and pydantic: all, or one (``-- micro --json``).
 
-    ``nox -s bench`` runs every benchmark and redraws the end-to-end chart;
+    ``nox -s bench`` runs every benchmark and redraws the end-to-end chart (saving the
+    run it is drawn from beside it, for ``python -m benchmarks.chart``);
     ``nox -s bench -- e2e --stacks uvicorn-auto --payloads small`` runs one with its
     options; ``nox -s bench -- --quick`` is a smoke run of all; ``nox -s bench -- proof``
     checks that every contender validates what it says; ``nox -s bench -- instructions``
@@ -167,4 +170,6 @@ def bench(session: nox.Session) -> None:
         extra = []
         if name == "e2e" and "--quick" not in args and "--chart" not in args:
             extra = ["--chart", E2E_CHART]
+            if "--save" not in args:
+                extra += ["--save", E2E_RESULTS]
         session.run("python", "-m", f"benchmarks.{name}", *args, *extra)

@@ -9,7 +9,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -125,6 +125,12 @@ def calibrate(fn: Callable[[], Any], target_s: float) -> int:
         number *= 10
 
 
+def alternating(names: Sequence[str], rounds: int) -> Iterator[str]:
+    """Every name once per round, in alternating order (forwards, backwards, ...)."""
+    for r in range(rounds):
+        yield from names if r % 2 == 0 else reversed(names)
+
+
 def interleaved(
     cases: dict[str, Callable[[], Any]], rounds: int, target_s: float
 ) -> dict[str, dict[str, float]]:
@@ -135,10 +141,8 @@ def interleaved(
     """
     numbers = {name: calibrate(fn, target_s) for name, fn in cases.items()}
     samples: dict[str, list[float]] = {name: [] for name in cases}
-    order = list(cases)
-    for r in range(rounds):
-        for name in order if r % 2 == 0 else reversed(order):
-            samples[name].append(per_call_us(cases[name], numbers[name]))
+    for name in alternating(list(cases), rounds):
+        samples[name].append(per_call_us(cases[name], numbers[name]))
     return {
         name: {
             "median_us": statistics.median(values),

@@ -2,10 +2,12 @@
 
 No timing is asserted: the numbers only mean something from a full run (``nox -s
 bench``). Contenders and stacks whose packages are not installed here are skipped by
-the benchmarks themselves (the test group has no pydantic, sio-asyncapi or gevent; the
-``bench`` group has all of them), so this covers stock, msgspec and sioschema always,
-and every contender when run in a bench environment (``nox -s bench -- proof`` runs
-the validation checks of every contender there).
+the benchmarks themselves. The test group has pydantic and, on Python < 3.13,
+sio-asyncapi 1.0.0 (it does not install on 3.13), but not gevent; the ``bench`` group
+has all of them, pinned. So this covers stock, msgspec, pydantic and sioschema always,
+sio-asyncapi below Python 3.13, and every stack and contender when run in a bench
+environment (``nox -s bench -- proof`` runs the validation checks of every contender
+there).
 
 Every benchmark first sends each contender an invalid payload and stops if a
 validating one accepts it (or the unvalidated one rejects it), so each run here also
@@ -17,16 +19,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from collections import deque
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
-from benchmarks import _proof
+from benchmarks import _proof, chart, gc_pauses
 from benchmarks.contenders import Codec
 from benchmarks.payloads import PAYLOADS
+from sioschema import Event, EventRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
+# what `python -m benchmarks.e2e --stacks uvicorn-asyncio flask-threading --payloads small
+# large --rounds 2 --save FILE` wrote (tiny windows): sio-asyncapi on Flask only
+SAVED_E2E = Path(__file__).resolve().parent / "bench_e2e_results.json"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def run(module: str, *args: str, timeout: float = 60) -> dict[str, Any]:
@@ -73,7 +83,28 @@ def test_gc_pauses() -> None:
         "gc off",
     }
     assert result["results"]["gc off"]["collections_per_1000_events"] == 0
-    assert all(row["us_per_event"] > 0 for row in result["results"].values())
+    assert result["rounds"] >= 3
+    for row in result["results"].values():
+        assert len(row["us_per_event_rounds"]) == result["rounds"]
+        assert 0 < row["us_per_event_min"] <= row["us_per_event"] <= row["us_per_event_max"]
+
+
+def test_gc_pauses_proves_each_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scenario whose payload types validate nothing stops the run before it is timed;
+    the real ones pass their proof."""
+
+    class Lax(msgspec.Struct):  # no constraint: health 101 goes through
+        tick: int
+        entities: list[dict[str, Any]]
+
+    class Unchecked(EventRegistry):
+        bench = Event(request=Lax, ack=Lax)
+
+    for scenario in ("stock dicts", "default", "gc=False"):
+        gc_pauses._step(scenario, deque())()
+    monkeypatch.setattr(gc_pauses, "Untracked", Unchecked)
+    with pytest.raises(_proof.ProofFailed, match=r"'sioschema codec \(gc=False\)' \(large\)"):
+        gc_pauses._step("gc=False", deque())
 
 
 def test_roundtrip() -> None:
@@ -86,7 +117,7 @@ def test_roundtrip() -> None:
 def test_e2e_and_chart(tmp_path: Path) -> None:
     """Two stacks, small payload, every contender installed here; the run draws its
     chart. Each server first proves it rejects an invalid payload (stock echoes it)."""
-    chart = tmp_path / "e2e.svg"
+    drawn = tmp_path / "e2e.svg"
     result = run(
         "e2e",
         "--stacks",
@@ -95,7 +126,7 @@ def test_e2e_and_chart(tmp_path: Path) -> None:
         "--payloads",
         "small",
         "--chart",
-        str(chart),
+        str(drawn),
         timeout=120,
     )
     assert result["errors"] == []
@@ -104,8 +135,64 @@ def test_e2e_and_chart(tmp_path: Path) -> None:
         assert {"stock", "sioschema"} <= set(cells)
         assert all(cell["events_per_s"] > 0 for cell in cells.values())
         assert all(cell["events_per_s_min"] <= cell["events_per_s_max"] for cell in cells.values())
-    svg = chart.read_text()
-    assert svg.startswith("<svg") and "sioschema" in svg
+    texts = _chart_texts(drawn)
+    for cells in (result["results"][s]["small"] for s in ("uvicorn-asyncio", "flask-threading")):
+        assert all(any(t.startswith(f"{name} ") for t in texts) for name in cells)
+
+
+def _chart_texts(path: Path) -> list[str]:
+    """The text of every <text> element of a chart, after checking that it parses."""
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{SVG}svg"
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def test_chart_from_saved_results(tmp_path: Path) -> None:
+    """`python -m benchmarks.chart SAVED.json --output FILE` draws every stack, payload
+    and contender of a saved e2e run, each bar labelled with its events/s."""
+    saved = json.loads(SAVED_E2E.read_text())
+    out = tmp_path / "charts" / "e2e.svg"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.chart", str(SAVED_E2E), "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    texts = _chart_texts(out)
+    assert saved["title"] in "\n".join(texts)
+    labels = [t for t in texts if t.endswith(" us)")]  # "sioschema 3,339/s (197 us)"
+    cells = [
+        (name, cell)
+        for per_stack in saved["results"].values()
+        for per_size in per_stack.values()
+        for name, cell in per_size.items()
+    ]
+    assert len(labels) == len(cells) == 14
+    for name, cell in cells:
+        assert f"{name} {cell['events_per_s']:,.0f}/s" in " ".join(labels), name
+    assert {"sio-asyncapi", "pydantic", "stock", "sioschema"} == {name for name, _ in cells}
+    for stack in saved["results"]:
+        assert stack in texts
+    svg = out.read_text()
+    assert "<dc:date>" not in svg  # reproducible: no date
+    again = tmp_path / "again.svg"
+    chart.write(saved, again)
+    assert again.read_text() == svg  # the same bytes from the same JSON
+
+
+def test_chart_refuses_another_benchmark(tmp_path: Path) -> None:
+    other = tmp_path / "micro.json"
+    other.write_text(json.dumps({"benchmark": "micro", "results": {}}))
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.chart", str(other), "--output", str(tmp_path / "x")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "not a saved benchmarks.e2e result" in done.stderr
 
 
 def test_proof() -> None:
