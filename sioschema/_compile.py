@@ -25,7 +25,7 @@ import keyword
 import math
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import UnionType
 from typing import Annotated, Any, Final
 
@@ -38,6 +38,8 @@ from .errors import ErrorCode, PayloadError, RegistryError
 __all__ = ["ArgsCodec", "declared_repr"]
 
 _encode = msgspec.json.Encoder().encode
+_decode_json = msgspec.json.Decoder().decode
+_MALFORMED_RAW = "A `msgspec.Raw` value does not hold one JSON value"
 
 _AT = " - at `"
 _KEY = "key` in `"  # msgspec's path of a dict key: ``key` in `$.scores``
@@ -211,6 +213,27 @@ def _lax_key_problem(nodes: list[mi.Type]) -> str | None:
     return None
 
 
+def _raw_as_builtins(obj: Any) -> Any:
+    """``enc_hook`` for ``to_builtins``: a ``msgspec.Raw`` is the JSON value it holds
+    (what a JSON encoder writes); any other object raises msgspec's own TypeError."""
+    if isinstance(obj, msgspec.Raw):
+        try:
+            return _decode_json(obj)
+        except msgspec.DecodeError:
+            raise TypeError(_MALFORMED_RAW) from None
+    return msgspec.to_builtins(obj)
+
+
+def _builtins(value: Any) -> Any:
+    """``msgspec.to_builtins``, with ``msgspec.Raw`` read as its JSON: a value the JSON
+    encoder can write is one the builtins path takes. Values without ``Raw`` take
+    msgspec's path unchanged; the hook only runs once that has refused an object."""
+    try:
+        return msgspec.to_builtins(value)
+    except TypeError:
+        return msgspec.to_builtins(value, enc_hook=_raw_as_builtins)
+
+
 def _has_bytes(value: Any) -> bool:
     """Whether a decoded value holds binary data (an attachment of a binary packet)."""
     stack = [value]
@@ -311,6 +334,7 @@ class ArgsCodec:
         "_decoder",
         "_floats",
         "_one",
+        "_out",
         "_raw",
         "_struct",
         "_text",
@@ -439,6 +463,8 @@ class ArgsCodec:
         """The argument list read from JSON text: the meaning every path must share."""
         # Lists ``convert`` cannot read as JSON does are read from (re-encoded) JSON text.
         self._raw = any(_needs_text(n) for n in nodes)
+        # a validated value holds msgspec.Raw only where the type declares it
+        self._out: Callable[[Any], Any] = _builtins if self._raw else msgspec.to_builtins
         if not strict:
             for tp in types:
                 key = _lax_key_problem(_nodes(mi.type_info(tp)))
@@ -471,7 +497,7 @@ class ArgsCodec:
         else:
             values = example
         try:
-            data = msgspec.to_builtins(values)
+            data = _builtins(values)
             if isinstance(data, tuple):
                 data = list(data)
             if not isinstance(data, list) or len(data) != self.arity:
@@ -588,12 +614,22 @@ class ArgsCodec:
                 obj = self._decoder.decode(b"[" + b",".join(parts) + b"]")
                 # msgspec writes NaN and Infinity as null: look closer only then
                 suspect = self._floats and any(b"null" in part for part in parts)
-                data: Any = msgspec.to_builtins(values) if suspect else None
+                data: Any = _builtins(values) if suspect else None
             else:
-                data = msgspec.to_builtins(values)
-                obj = msgspec.convert(data, self._struct, str_keys=True)
+                try:
+                    data = msgspec.to_builtins(values)
+                except TypeError:  # msgspec.Raw, or an object nothing can write
+                    data = msgspec.to_builtins(values, enc_hook=_raw_as_builtins)
+                if self._raw:
+                    # Raw, Decimal keys: validated from JSON text, as they are received
+                    obj = self._decoder.decode(_encode(data))
+                else:
+                    obj = msgspec.convert(data, self._struct, str_keys=True)
         except msgspec.ValidationError as exc:
             raise self._validation_error(exc, event, namespace) from None
+        except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
+            error = self._error("invalid_payload", _MALFORMED_RAW, event, namespace, "$")
+            raise error from None
         except TypeError as exc:  # an object msgspec cannot serialise
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
@@ -609,8 +645,16 @@ class ArgsCodec:
         else:
             # Dicts and other convertible values: send the validated form, so fields the
             # type does not declare never leave the process.
-            out = data if exact else msgspec.to_builtins(obj)
+            out = data if exact else self._out(obj)
         return out[0] if arity == 1 else tuple(out)
+
+    def _finite(self, value: Any, event: str, namespace: str) -> bool:
+        """Whether ``value`` holds no NaN or Infinity (``msgspec.Raw`` read as its JSON)."""
+        try:
+            return is_finite(_builtins(value))
+        except TypeError as exc:  # a Raw whose text only passed inside its container
+            error = self._error("invalid_payload", str(exc), event, namespace, "$")
+            raise error from None
 
     def _encode_one(self, value: Any, event: str, namespace: str) -> msgspec.Raw:
         """``encode(raw=True)`` of a single value: the common case, kept short."""
@@ -619,11 +663,14 @@ class ArgsCodec:
             checked = self._one.decode(part)
         except msgspec.ValidationError as exc:
             raise self._validation_error(exc, event, namespace) from None
+        except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
+            error = self._error("invalid_payload", _MALFORMED_RAW, event, namespace, "$")
+            raise error from None
         except TypeError as exc:  # an object msgspec cannot serialise
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
         # msgspec writes NaN and Infinity as null: look closer only then
-        if self._floats and b"null" in part and not is_finite(msgspec.to_builtins(value)):
+        if self._floats and b"null" in part and not self._finite(value, event, namespace):
             detail = "NaN and Infinity are not JSON"
             error = self._error("invalid_number", detail, event, namespace, "$")
             raise error

@@ -1,5 +1,6 @@
-"""python-socketio behaviour sioschema keeps: class-based catch-alls, namespaces that only
-receive emits, and the error event never sharing a name with a declared emit.
+"""python-socketio behaviour sioschema keeps: class-based and function catch-alls
+(``on("*")``, ``namespace="*"``), namespaces that only receive emits, and the error event
+never sharing a name with a declared emit.
 
 Each server kind (Flask-SocketIO, ``Server`` under WSGI, ``AsyncServer`` under ASGI) is
 driven by python-socketio's own client over a real websocket on 127.0.0.1.
@@ -41,7 +42,13 @@ class ChatApi(EventRegistry, namespace="/chat"):
     say = Event(name="chat:say", request=Line, ack=int)
 
 
-REGISTRIES = (Notices, ChatApi)
+class Star(EventRegistry, namespace="/star"):
+    """Function handlers: one per declared event, and ``on("*")`` for the rest."""
+
+    shout = Event(request=Line, ack=int)
+
+
+REGISTRIES = (Notices, ChatApi, Star)
 KINDS = ["flask", "wsgi", "asgi"]
 
 
@@ -77,7 +84,7 @@ def _flask(seen: list[Any]) -> Iterator[Running]:
     from sioschema.flask import SocketIO
 
     app = flask.Flask(__name__)
-    sio = SocketIO(app, registry=REGISTRIES, async_mode="threading")
+    sio = SocketIO(app, registry=REGISTRIES, async_mode="threading", namespaces="*")
 
     class CatchAll(flask_socketio.Namespace):
         def trigger_event(self, event: str, *args: Any) -> Any:
@@ -88,6 +95,22 @@ def _flask(seen: list[Any]) -> Iterator[Running]:
 
     sio.on_namespace(CatchAll("/chat"))
     sio.on_namespace(CatchAll("/free"))
+
+    @sio.on(Star.shout)
+    def shout(line: Line) -> int:
+        seen.append(("shout", (line,)))
+        return _answer("chat:say", (line,))
+
+    @sio.on("*", namespace="/star")
+    def star(event: str, *args: Any) -> Any:
+        seen.append(("*", event, args))
+        return _answer(event, args)
+
+    @sio.on("shout", namespace="*")
+    def any_namespace(*args: Any) -> Any:
+        seen.append(("ns*", flask.request.namespace, args))  # type: ignore[attr-defined]
+        return "any"
+
     with serve_wsgi(app) as url:
         yield Running(url, sio, seen)
 
@@ -95,7 +118,7 @@ def _flask(seen: list[Any]) -> Iterator[Running]:
 def _wsgi(seen: list[Any]) -> Iterator[Running]:
     from sioschema.socketio import Server, WSGIApp
 
-    sio = Server(registry=REGISTRIES, async_mode="threading")
+    sio = Server(registry=REGISTRIES, async_mode="threading", namespaces="*")
 
     class CatchAll(socketio.Namespace):
         def trigger_event(self, event: str, *args: Any) -> Any:
@@ -106,6 +129,22 @@ def _wsgi(seen: list[Any]) -> Iterator[Running]:
 
     sio.register_namespace(CatchAll("/chat"))
     sio.register_namespace(CatchAll("/free"))
+
+    @sio.on(Star.shout)
+    def shout(sid: str, line: Line) -> int:
+        seen.append(("shout", (line,)))
+        return _answer("chat:say", (line,))
+
+    @sio.on("*", namespace="/star")
+    def star(event: str, sid: str, *args: Any) -> Any:
+        seen.append(("*", event, args))
+        return _answer(event, args)
+
+    @sio.on("shout", namespace="*")
+    def any_namespace(namespace: str, sid: str, *args: Any) -> Any:
+        seen.append(("ns*", namespace, args))
+        return "any"
+
     with serve_wsgi(WSGIApp(sio)) as url:
         yield Running(url, sio, seen)
 
@@ -113,7 +152,7 @@ def _wsgi(seen: list[Any]) -> Iterator[Running]:
 def _asgi(seen: list[Any]) -> Iterator[Running]:
     from sioschema.socketio import ASGIApp, AsyncServer
 
-    sio = AsyncServer(registry=REGISTRIES, async_mode="asgi")
+    sio = AsyncServer(registry=REGISTRIES, async_mode="asgi", namespaces="*")
 
     class CatchAll(socketio.AsyncNamespace):
         async def trigger_event(self, event: str, *args: Any) -> Any:
@@ -124,6 +163,22 @@ def _asgi(seen: list[Any]) -> Iterator[Running]:
 
     sio.register_namespace(CatchAll("/chat"))
     sio.register_namespace(CatchAll("/free"))
+
+    @sio.on(Star.shout)
+    async def shout(sid: str, line: Line) -> int:
+        seen.append(("shout", (line,)))
+        return _answer("chat:say", (line,))
+
+    @sio.on("*", namespace="/star")
+    async def star(event: str, sid: str, *args: Any) -> Any:
+        seen.append(("*", event, args))
+        return _answer(event, args)
+
+    @sio.on("shout", namespace="*")
+    async def any_namespace(namespace: str, sid: str, *args: Any) -> Any:
+        seen.append(("ns*", namespace, args))
+        return "any"
+
     with serve_asgi(ASGIApp(sio)) as (url, loop):
         running = Running(url, sio, seen)
         running.loop = loop
@@ -143,7 +198,7 @@ def client(running: Running) -> Iterator[socketio.Client]:
     client = socketio.Client()
     client.connect(
         running.url,
-        namespaces=["/notices", "/chat", "/free"],
+        namespaces=["/notices", "/chat", "/free", "/star", "/any"],
         transports=["websocket"],
         wait_timeout=5,
     )
@@ -197,6 +252,37 @@ def test_a_catch_all_class_takes_any_event_without_a_registry(
     """As in python-socketio: no `on_<name>` method needed, nothing validated."""
     assert client.call("any:thing", 41, namespace="/free", timeout=5) == 42
     assert running.seen == [("any:thing", (41,))]
+
+
+def test_a_catch_all_function_leaves_declared_events_to_their_handlers(
+    running: Running, client: socketio.Client
+) -> None:
+    """``on("*")`` beside a declared handler: the declared event arrives typed to its own
+    handler, invalid data to neither."""
+    assert client.call("shout", {"text": "hey"}, namespace="/star", timeout=5) == 3
+    bad = client.call("shout", {"text": 5}, namespace="/star", timeout=5)
+    assert bad["error"]["code"] == "invalid_payload"
+    assert bad["error"]["path"] == "$.text"
+    assert running.seen == [("shout", (Line(text="hey"),))]
+
+
+def test_a_catch_all_function_takes_undeclared_events(
+    running: Running, client: socketio.Client
+) -> None:
+    """As in python-socketio: an event with no handler of its own reaches ``on("*")``,
+    with its name, unvalidated."""
+    assert client.call("any:thing", 41, namespace="/star", timeout=5) == 42
+    assert running.seen == [("*", "any:thing", (41,))]
+
+
+def test_a_catch_all_namespace_handler_takes_other_namespaces(
+    running: Running, client: socketio.Client
+) -> None:
+    """``on("shout", namespace="*")``: on a namespace with no registry it takes the event,
+    unvalidated; on the registry's namespace the declared handler still does."""
+    assert client.call("shout", {"text": 5}, namespace="/any", timeout=5) == "any"
+    assert client.call("shout", {"text": "hi"}, namespace="/star", timeout=5) == 2
+    assert running.seen == [("ns*", "/any", ({"text": 5},)), ("shout", (Line(text="hi"),))]
 
 
 def _bind(kind: str, **options: Any) -> Any:

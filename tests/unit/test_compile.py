@@ -93,3 +93,106 @@ def test_codecs_are_built_once() -> None:
         codec.decode(({"x": 1},), "point", "/t")
     assert Api.point.request_codec is codec
     assert codec._struct is struct
+
+
+# -- msgspec.Raw going out: the same on the msgspec (raw=True) and builtins paths ------
+
+
+class Envelope(msgspec.Struct):
+    kind: str
+    body: msgspec.Raw
+
+
+class Measured(msgspec.Struct):
+    value: float
+    body: msgspec.Raw
+
+
+class Raws(EventRegistry, namespace="/raws"):
+    top = Emit(msgspec.Raw)
+    nested = Emit(Envelope, ack=Envelope)
+    several = Emit((Envelope, int))
+    listed = Emit(list[msgspec.Raw])
+    measured = Emit(Measured)
+    blob = Emit(bytes)
+    number = Emit(int)
+
+
+def _sent(codec: Any, value: Any, name: str, raw: bool) -> Any:
+    """What ``encode`` sends, as JSON values (a ``Raw`` read as the JSON it holds)."""
+    out = codec.encode(value, name, "/raws", raw=raw)
+    if not raw:
+        return out
+    if isinstance(out, tuple):
+        return tuple(msgspec.json.decode(part) for part in out)
+    return msgspec.json.decode(out)
+
+
+RAW_VALUES = [
+    ("top", msgspec.Raw(b'{"a":[1,{"b":null}]}'), {"a": [1, {"b": None}]}),
+    (
+        "nested",
+        Envelope("move", msgspec.Raw(b'{"x":[1,2]}')),
+        {"kind": "move", "body": {"x": [1, 2]}},
+    ),
+    # a dict with an undeclared field: sent in its validated form
+    ("nested", {"kind": "k", "body": msgspec.Raw(b"3"), "secret": 1}, {"kind": "k", "body": 3}),
+    ("several", (Envelope("k", msgspec.Raw(b'"s"')), 3), ({"kind": "k", "body": "s"}, 3)),
+    ("listed", [msgspec.Raw(b"1"), msgspec.Raw(b"{}")], [1, {}]),
+    ("measured", Measured(1.5, msgspec.Raw(b"null")), {"value": 1.5, "body": None}),
+    # bytes go out as base64 text on both paths, as before
+    ("blob", b"\x01\x02", "AQI="),
+    # a Raw where another type is declared is validated as the JSON it holds
+    ("number", msgspec.Raw(b"5"), 5),
+]
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["raw", "builtins"])
+@pytest.mark.parametrize(("name", "value", "sent"), RAW_VALUES)
+def test_raw_goes_out_on_every_path(name: str, value: Any, sent: Any, raw: bool) -> None:
+    codec = getattr(Raws, name).payload_codec
+    assert _sent(codec, value, name, raw) == sent
+
+
+def test_a_raw_ack_goes_out_on_every_path() -> None:
+    codec = Raws.nested.ack_codec
+    assert codec is not None
+    value = Envelope("k", msgspec.Raw(b"[true]"))
+    assert codec.encode(value, "nested", "/raws") == {"kind": "k", "body": [True]}
+    raw = codec.encode(value, "nested", "/raws", raw=True)
+    assert raw == msgspec.Raw(b'{"kind":"k","body":[true]}')
+
+
+RAW_ERRORS = [
+    ("top", msgspec.Raw(b"garbage"), "$", "A `msgspec.Raw` value does not hold one JSON value"),
+    ("top", msgspec.Raw(b"1,2"), "$", "A `msgspec.Raw` value does not hold one JSON value"),
+    (
+        "nested",
+        Envelope("k", msgspec.Raw(b"{")),
+        "$",
+        "A `msgspec.Raw` value does not hold one JSON value",
+    ),
+    ("number", msgspec.Raw(b'"5"'), "$", "Expected `int`, got `str`"),
+    (
+        "nested",
+        {"kind": 1, "body": msgspec.Raw(b"1")},
+        "$.kind",
+        "Expected `str`, got `int` - at `$.kind`",
+    ),
+    ("nested", Envelope("k", object()), "$", "Encoding objects of type object is unsupported"),  # type: ignore[arg-type]
+]
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["raw", "builtins"])
+@pytest.mark.parametrize(("name", "value", "path", "detail"), RAW_ERRORS)
+def test_a_bad_raw_is_refused_alike_on_every_path(
+    name: str, value: Any, path: str, detail: str, raw: bool
+) -> None:
+    codec = getattr(Raws, name).payload_codec
+    with pytest.raises(PayloadError) as info:
+        codec.encode(value, name, "/raws", raw=raw)
+    assert (info.value.code, info.value.path, info.value.detail) == (
+        "invalid_payload",
+        path,
+        detail,
+    )
