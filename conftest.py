@@ -3,8 +3,9 @@
 - ```` ```python ```` blocks run in order, one namespace per page; a block that starts
   with ``>>>`` is a doctest. ``<!-- invisible-code-block: python -->`` comments hold setup
   a reader does not need (starting a server); ``<!-- skip: next -->`` skips a block.
-- A python block written as ```` ```{code-block} python ```` with ``:caption: app.py`` is
-  also saved as that file, in a scratch folder of the page's own, before it runs.
+- A python block whose first line names a file (``# app.py``) is also saved as that file,
+  in a scratch folder of the page's own, before it runs (a plain block, so that the page
+  copies and pastes as it reads, on the site and as Markdown).
 - ```` ```console ```` blocks are commands (``$ ...``) run in that folder, with their
   output checked when the page shows it (``...`` matches anything, as in doctest).
   ```` ```sh ```` blocks are shown, never run (installs, servers that run until Ctrl+C).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import doctest
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -58,8 +60,8 @@ def _with_url(text: str, example: Example, command: bool = False) -> str:
 
 class PythonBlocks(_PythonBlocks):
     """Sybil's MyST python parser (doctests with ``...`` as in doctest's ELLIPSIS);
-    blocks talk to the page's server, and a block with a file name as its caption is
-    saved under that name first."""
+    blocks talk to the page's server, and a block whose first line names a file
+    (``# app.py``) is saved under that name first."""
 
     def __init__(self) -> None:
         super().__init__(doctest_optionflags=doctest.ELLIPSIS)
@@ -70,12 +72,15 @@ class PythonBlocks(_PythonBlocks):
             yield region
 
 
+_FILE_NAME = re.compile(r"# ([\w-]+\.py)\n")
+
+
 def _evaluating(evaluate: Callable[[Example], Any]) -> Callable[[Example], Any]:
     def run(example: Example) -> Any:
         parsed = example.parsed
-        caption = example.region.lexemes.get("options", {}).get("caption")
-        if caption:
-            Path(example.namespace["CWD"], caption).write_text(parsed, encoding="utf-8")
+        named = _FILE_NAME.match(parsed) if isinstance(parsed, str) else None
+        if named:
+            Path(example.namespace["CWD"], named[1]).write_text(parsed, encoding="utf-8")
         if isinstance(parsed, str):
             swapped = type(parsed)(_with_url(parsed, example), parsed.offset, parsed.line_offset)
             example.parsed = swapped

@@ -493,4 +493,3 @@ def test_what_cannot_be_rendered(
 
 def test_public_surface_is_pinned() -> None:
     assert typescript.__all__ == ["render"]
-
