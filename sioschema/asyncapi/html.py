@@ -44,13 +44,14 @@ color:var(--muted)}
 .dir{font-size:.75rem;font-weight:600;border-radius:999px;padding:.05rem .55rem;margin-right:.4rem;
 vertical-align:middle;white-space:nowrap}
 .receive{background:#e3f5ec;color:var(--in)}.send{background:#fbeedd;color:var(--out)}
-table{border-collapse:collapse;width:100%;font-size:.92rem}
+table{border-collapse:collapse;width:100%;font-size:.92rem}.table{overflow-x:auto}
 th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line);
-overflow-wrap:anywhere}
+overflow-wrap:break-word}
 th{font-size:.8rem;color:var(--muted);font-weight:600}td.req{white-space:nowrap}
 pre{white-space:pre-wrap;overflow-wrap:anywhere}p,li,h1,h2,h3{overflow-wrap:anywhere}
 @media (max-width:40rem){table,tbody,tr,td{display:block;width:100%}thead{display:none}
 tr{border-bottom:1px solid var(--line);padding:.3rem 0}td{border:0;padding:.1rem 0}
+td{overflow-wrap:anywhere}
 td::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem}
 td:empty{display:none}}
 .none{color:var(--muted);font-style:italic}.desc{margin:.2rem 0 .4rem}
