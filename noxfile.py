@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,6 +20,7 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 NODE_TESTS = "tests/js"
 OLDEST_PYTHON = "3.10"  # requires-python's floor
 NEWEST_PYTHON = "3.13"  # the newest CPython the classifiers list
+WORKERS = min(8, max(4, 2 * (os.cpu_count() or 1)))  # pytest-xdist processes, the suite
 
 
 def _pyenv_interpreters() -> None:
@@ -66,7 +68,88 @@ def _lower_bounds() -> list[str]:
     return [f"{name}=={floor}" for name, floor in floor_of.items()]
 
 
+# Every program the suite drives besides Python: (what it is for, the Debian/Ubuntu packages
+# that provide it, how to tell it is there). The tests fail, never skip, without one.
+SYSTEM_PARTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("the docs page in a headless browser", ("chromium",), ("chromium",)),
+    ("scale-out over Redis", ("redis-server",), ("redis-server",)),
+    # the server script itself, without the package's `su` wrapper, and its epmd
+    (
+        "scale-out over RabbitMQ (kombu)",
+        ("rabbitmq-server",),
+        ("/usr/lib/rabbitmq/bin/rabbitmq-server", "epmd"),
+    ),
+    ("instruction counts in the benchmarks' smoke test", ("valgrind",), ("valgrind",)),
+    ("socket.io-client, tsc and @asyncapi/parser", ("nodejs", "npm"), ("node", "npm")),
+)
+# set to 1 to only check, never install (then a missing part stops the session at once)
+NO_INSTALL = "SIOSCHEMA_NO_INSTALL"
+
+
+def _present(program: str) -> bool:
+    if os.path.isabs(program):
+        return os.access(program, os.X_OK)
+    return shutil.which(program) is not None
+
+
+def _missing_packages() -> list[tuple[str, str]]:
+    """(package, what it is for) for every system part that is not on this machine."""
+    return [
+        (package, purpose)
+        for purpose, packages, programs in SYSTEM_PARTS
+        if not all(_present(program) for program in programs)
+        for package in packages
+    ]
+
+
+def _can_install() -> list[str] | None:
+    """The command prefix that may run apt-get here (``[]`` as root, ``["sudo", "-n"]``
+    with passwordless sudo), or None: not Debian/Ubuntu, or no right to install."""
+    if os.environ.get(NO_INSTALL, "") not in ("", "0") or shutil.which("apt-get") is None:
+        return None
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo") is not None:
+        probe = subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return ["sudo", "-n"]
+    return None
+
+
+def _provision(session: nox.Session) -> None:
+    """Make sure every system part of ``SYSTEM_PARTS`` is here before anything else runs.
+
+    A missing one is installed with apt-get where this machine allows it (root, or
+    passwordless sudo), one log line per package; otherwise the session stops at once
+    with the one command that installs them all.
+    """
+    missing = _missing_packages()
+    if not missing:
+        return
+    packages = list(dict.fromkeys(package for package, _ in missing))
+    command = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
+    prefix = _can_install()
+    if prefix is None:
+        needs = "; ".join(f"{package} ({purpose})" for package, purpose in missing)
+        session.error(
+            f"the test suite needs {needs}, and this machine may not install them: run "
+            f"`sudo apt-get update && sudo {' '.join(command)}` (Debian/Ubuntu), or install "
+            "them with your system's package manager, then run this command again"
+        )
+    for package, purpose in missing:
+        session.log("installing the Debian package %s (%s)", package, purpose)
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    apt_get = [*prefix, "env", *(f"{k}={v}" for k, v in env.items())]
+    session.run(*apt_get, "apt-get", "update", "-q", external=True, silent=True)
+    session.run(*apt_get, *command, external=True, silent=True)
+    still = _missing_packages()
+    if still:
+        names = ", ".join(dict.fromkeys(package for package, _ in still))
+        session.error(f"apt-get ran, but these are still missing: {names}")
+
+
 def _suite(session: nox.Session, *pip_args: str) -> None:
+    _provision(session)
     session.install(
         *pip_args,
         "-e",
@@ -76,7 +159,10 @@ def _suite(session: nox.Session, *pip_args: str) -> None:
     session.run("python", "-m", "pip", "list", "--format=freeze", silent=False)
     with session.chdir(NODE_TESTS):
         session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
-    session.run("pytest", *session.posargs)
+    # Most tests wait on sockets and subprocesses, so more workers than cores pay off; a
+    # file runs whole on one worker (a docs page's examples share one namespace, and a
+    # module's servers and brokers start once). `-- -n 0` runs it in one process.
+    session.run("pytest", "-n", str(WORKERS), "--dist", "loadfile", *session.posargs)
 
 
 @nox.session
