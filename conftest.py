@@ -254,6 +254,25 @@ def _teardown(namespace: dict[str, Any]) -> None:
     namespace["_stack"].close()
 
 
+# The test files that take longest, started first so that a parallel run (`nox -s tests`
+# hands whole files to its workers, in collection order) does not end waiting on one of
+# them alone; the order within each file is kept.
+SLOWEST_FIRST = (
+    "tests/test_benchmarks.py",
+    "tests/adapters/test_soak.py",
+    "tests/adapters/test_fuzz.py",
+    "tests/adapters/test_hostile.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    def rank(item: Any) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return SLOWEST_FIRST.index(path) if path in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)  # stable: everything else keeps its order
+
+
 pytest_collect_file = Sybil(
     parsers=[
         PythonBlocks(),
