@@ -15,6 +15,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
+    "sphinx_copybutton",
 ]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
@@ -79,6 +80,13 @@ html_theme_options = {
         },
     ],
 }
+
+# copy buttons on code blocks: the text copied leaves out the prompts (`>>> `, `... `,
+# `$ `), and, in a block that has prompts, the output lines, so that it runs as pasted
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_remove_prompts = True
 
 
 def _public_names() -> dict[int, str]:
