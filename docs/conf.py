@@ -65,6 +65,11 @@ nitpick_ignore_regex = [
 # (`_link_named_objects`).
 INTERSPHINX_LISTS = Path(__file__).parent / "_intersphinx"
 intersphinx_mapping: dict[str, tuple[str, str]] = {}  # filled by _write_inventories
+# the lists' contents: an edited list rebuilds every page (its links change), not only
+# the pages whose source changed
+intersphinx_lists = "\n".join(
+    path.read_text(encoding="utf-8") for path in sorted(INTERSPHINX_LISTS.glob("*.txt"))
+)
 
 html_theme = "furo"
 html_title = f"sioschema {release}"
@@ -298,6 +303,7 @@ _LISTED = {
 
 
 def setup(app):  # type: ignore[no-untyped-def]
+    app.add_config_value("intersphinx_lists", "", "env")
     app.connect("config-inited", _write_inventories, priority=100)  # intersphinx reads at 800
     app.connect("missing-reference", _resolve_private)
     app.connect("missing-reference", _resolve_imported)
