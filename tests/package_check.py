@@ -2,7 +2,8 @@
 
 ``python tests/package_check.py metadata WHEEL SDIST`` (from the checkout's root) reads
 both archives: the license, the project URLs, what each carries, and a long description
-whose links are all absolute and point at files of the repository.
+whose links are all absolute and point at files of the repository (and whose install
+section names these files).
 
 ``python -I tests/package_check.py installed EXAMPLES`` runs in a fresh environment that
 holds the wheel alone (``-I``: neither the checkout nor ``PYTHONPATH`` is importable). In a
@@ -110,6 +111,10 @@ def metadata(wheel: Path, sdist: Path) -> None:
     urls = dict(line.split(", ", 1) for line in meta.get_all("Project-URL") or [])
     check(urls == URLS, f"Project-URL: {urls}")
     _long_description(meta)
+    for artifact in (wheel, sdist):  # the install section names this release's files
+        check(
+            f"dist/{artifact.name}" in meta.get_payload(), f"README.md lacks dist/{artifact.name}"
+        )
     print(
         f"metadata: {wheel.name} and {sdist.name}: {meta['Name']} {meta['Version']}, "
         f"License-Expression {meta['License-Expression']}, License-File LICENSE in both, "
