@@ -1,11 +1,12 @@
 """Development sessions: ``nox -s tests``, ``tests_oldest``, ``tests_newest``, ``lint``,
-``typing``, ``docs``, ``demo``, ``bench``."""
+``typing``, ``docs``, ``demo``, ``bench``, ``package``."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 
 import nox
@@ -259,3 +260,68 @@ def bench(session: nox.Session) -> None:
             if "--save" not in args:
                 extra += ["--save", E2E_RESULTS]
         session.run("python", "-m", f"benchmarks.{name}", *args, *extra)
+
+
+PACKAGE_CHECK = "tests/package_check.py"
+
+
+def _fresh_venv(session: nox.Session, path: Path) -> str:
+    """A new virtual environment of the session's Python at ``path``: its ``python``."""
+    shutil.rmtree(path, ignore_errors=True)
+    session.run("python", "-m", "venv", str(path))
+    return str(path / ("Scripts" if os.name == "nt" else "bin") / "python")
+
+
+@nox.session
+def package(session: nox.Session) -> None:
+    """Build the sdist and the wheel, and try them outside the checkout; they land in dist/.
+
+    ``python -m build`` makes both (the wheel from the sdist), ``twine check --strict``
+    and ``tests/package_check.py`` check them as archives (license, URLs, a description
+    without relative links). A fresh environment holding only the wheel, with the extras
+    and uvicorn as the README installs them, runs the demo on both servers (a Socket.IO
+    client's calls, the docs page) and the ``sioschema`` command from a scratch folder
+    with a copy of ``examples/``. Another installs the sdist (not editable) with the test
+    group, and the unpacked sdist runs its unit tests and the README's examples (with its
+    own conftest.py and pytest configuration).
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "package"))
+    tmp = Path(session.create_tmp()).resolve()
+    built = tmp / "dist"
+    shutil.rmtree(built, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(built))
+    (sdist,) = built.glob("sioschema-*.tar.gz")
+    (wheel,) = built.glob("sioschema-*.whl")
+    session.run("twine", "check", "--strict", str(sdist), str(wheel))
+    session.run("python", PACKAGE_CHECK, "metadata", str(wheel), str(sdist))
+
+    python = _fresh_venv(session, tmp / "wheel-venv")
+    session.run(
+        python, "-m", "pip", "install", f"{wheel}[yaml,client,flask]", "uvicorn", external=True
+    )
+    session.run(python, "-I", PACKAGE_CHECK, "installed", "examples", external=True)
+
+    unpacked = tmp / "sdist"
+    shutil.rmtree(unpacked, ignore_errors=True)
+    with tarfile.open(sdist) as archive:
+        archive.extractall(unpacked, filter="data")
+    (tree,) = unpacked.iterdir()
+    python = _fresh_venv(session, tmp / "sdist-venv")
+    session.run(
+        python,
+        "-m",
+        "pip",
+        "install",
+        str(sdist),
+        *nox.project.dependency_groups(PYPROJECT, "test"),
+        external=True,
+    )
+    with session.chdir(tree / NODE_TESTS):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    with session.chdir(tree):
+        session.run(python, "-m", "pytest", "tests/unit", "README.md", external=True)
+
+    Path("dist").mkdir(exist_ok=True)
+    for artifact in (sdist, wheel):
+        shutil.copy2(artifact, Path("dist", artifact.name))
+        session.log("checked: %s", Path("dist", artifact.name).resolve())
