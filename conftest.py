@@ -12,6 +12,9 @@
 - ``127.0.0.1:5000`` (``http://``, ``ws://``) in a block means the page's server: ``serve(app)`` (an
   ASGI, WSGI or Flask app) or ``start("uvicorn app:app ...")`` starts one on a free port
   of 127.0.0.1 and sets ``SERVER_URL``, and the examples talk to that.
+- Once an example of a page fails, the page's later examples are skipped with the reason
+  "an earlier example of this page failed: line:N,column:M" (they would fail on names
+  it never defined); the failure itself fails the run.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sybil import Example, Sybil
+import pytest
+from sybil import Document, Example, Sybil
+from sybil.example import NotEvaluated
 from sybil.parsers.myst import ClearNamespaceParser, CodeBlockParser, SkipParser
 from sybil.parsers.myst import PythonCodeBlockParser as _PythonBlocks
 
@@ -254,14 +259,47 @@ def _teardown(namespace: dict[str, Any]) -> None:
     namespace["_stack"].close()
 
 
-pytest_collect_file = Sybil(
-    parsers=[
-        PythonBlocks(),
-        CodeBlockParser("console", _console),
-        SkipParser(),
-        ClearNamespaceParser(),
-    ],
-    patterns=["README.md", "docs/*.md"],
-    setup=_setup,
-    teardown=_teardown,
-).pytest()
+class Page(Document):
+    """A page whose examples run in order in one namespace: after one fails, the later
+    ones are skipped, naming it, instead of each failing on a name it never defined."""
+
+    def __init__(self, text: str, path: str) -> None:
+        super().__init__(text, path)
+        self.failed: str | None = None  # the test id of the example that failed
+        self.push_evaluator(self._after_failure)  # tried before each example's own
+
+    def _after_failure(self, example: Example) -> None:
+        if self.failed is not None:
+            pytest.skip(f"an earlier example of this page failed: {self.failed}")
+        raise NotEvaluated  # the example's own evaluator runs
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember the first example of a page that fails (what ``Page`` skips after)."""
+    report = yield
+    page = getattr(getattr(item, "example", None), "document", None)
+    if isinstance(page, Page) and report.failed and page.failed is None:
+        page.failed = item.nodeid
+    return report
+
+
+def pages(folder: Path = ROOT, patterns: tuple[str, ...] = ("README.md", "docs/*.md")) -> Sybil:
+    """The Markdown pages under ``folder`` whose examples run (tests/test_docs_pages.py
+    runs pages of its own)."""
+    return Sybil(
+        parsers=[
+            PythonBlocks(),
+            CodeBlockParser("console", _console),
+            SkipParser(),
+            ClearNamespaceParser(),
+        ],
+        path=str(folder),
+        patterns=list(patterns),
+        setup=_setup,
+        teardown=_teardown,
+        document_types={".md": Page},
+    )
+
+
+pytest_collect_file = pages().pytest()
