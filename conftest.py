@@ -156,7 +156,7 @@ def _wait_for(port: int, process: subprocess.Popen[str] | None = None) -> None:
 
 
 def _setup(namespace: dict[str, Any]) -> None:
-    from tests.servers import serve_asgi, serve_wsgi
+    from tests.servers import serve_aiohttp, serve_asgi, serve_wsgi
 
     stack = contextlib.ExitStack()
     scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="sioschema-docs-"))
@@ -178,7 +178,7 @@ def _setup(namespace: dict[str, Any]) -> None:
         """Serve an ASGI app with uvicorn, an aiohttp app with its own runner, a WSGI or
         Flask app with werkzeug's threads."""
         if type(app).__module__.startswith("aiohttp"):
-            url: str = stack.enter_context(_serve_aiohttp(app))
+            url: str = stack.enter_context(serve_aiohttp(app))
         elif hasattr(app, "wsgi_app") or not _is_asgi(app):
             url = stack.enter_context(serve_wsgi(app))
         else:
@@ -206,30 +206,6 @@ def _setup(namespace: dict[str, Any]) -> None:
 
     namespace["serve"] = serve
     namespace["start"] = start
-
-
-@contextlib.contextmanager
-def _serve_aiohttp(app: Any) -> Any:
-    """An aiohttp ``web.Application`` on a free port, in a thread with its own loop."""
-    import asyncio
-    import threading
-
-    from aiohttp import web
-
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app)
-    port = _free_port()
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        loop.close()
 
 
 def _is_asgi(app: Any) -> bool:
