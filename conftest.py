@@ -261,7 +261,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pages(folder: Path = ROOT, patterns: tuple[str, ...] = ("README.md", "docs/*.md")) -> Sybil:
-    """The Markdown pages under ``folder`` whose examples run (tests/test_docs_pages.py
+    """The Markdown pages under ``folder`` whose examples run (tests/test_docs_runner.py
     runs pages of its own)."""
     return Sybil(
         parsers=[
