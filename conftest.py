@@ -12,6 +12,9 @@
 - ``127.0.0.1:5000`` (``http://``, ``ws://``) in a block means the page's server: ``serve(app)`` (an
   ASGI, WSGI or Flask app) or ``start("uvicorn app:app ...")`` starts one on a free port
   of 127.0.0.1 and sets ``SERVER_URL``, and the examples talk to that.
+- Once an example of a page fails, the page's later examples are skipped with the reason
+  "an earlier example of this page failed: line:N,column:M" (they would fail on names
+  it never defined); the failure itself fails the run.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sybil import Example, Sybil
+import pytest
+from sybil import Document, Example, Sybil
+from sybil.example import NotEvaluated
 from sybil.parsers.myst import ClearNamespaceParser, CodeBlockParser, SkipParser
 from sybil.parsers.myst import PythonCodeBlockParser as _PythonBlocks
 
@@ -151,7 +156,7 @@ def _wait_for(port: int, process: subprocess.Popen[str] | None = None) -> None:
 
 
 def _setup(namespace: dict[str, Any]) -> None:
-    from tests.servers import serve_asgi, serve_wsgi
+    from tests.servers import serve_aiohttp, serve_asgi, serve_wsgi
 
     stack = contextlib.ExitStack()
     scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="sioschema-docs-"))
@@ -173,7 +178,7 @@ def _setup(namespace: dict[str, Any]) -> None:
         """Serve an ASGI app with uvicorn, an aiohttp app with its own runner, a WSGI or
         Flask app with werkzeug's threads."""
         if type(app).__module__.startswith("aiohttp"):
-            url: str = stack.enter_context(_serve_aiohttp(app))
+            url: str = stack.enter_context(serve_aiohttp(app))
         elif hasattr(app, "wsgi_app") or not _is_asgi(app):
             url = stack.enter_context(serve_wsgi(app))
         else:
@@ -201,30 +206,6 @@ def _setup(namespace: dict[str, Any]) -> None:
 
     namespace["serve"] = serve
     namespace["start"] = start
-
-
-@contextlib.contextmanager
-def _serve_aiohttp(app: Any) -> Any:
-    """An aiohttp ``web.Application`` on a free port, in a thread with its own loop."""
-    import asyncio
-    import threading
-
-    from aiohttp import web
-
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app)
-    port = _free_port()
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        loop.close()
 
 
 def _is_asgi(app: Any) -> bool:
@@ -273,14 +254,47 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     items.sort(key=rank)  # stable: everything else keeps its order
 
 
-pytest_collect_file = Sybil(
-    parsers=[
-        PythonBlocks(),
-        CodeBlockParser("console", _console),
-        SkipParser(),
-        ClearNamespaceParser(),
-    ],
-    patterns=["README.md", "docs/*.md"],
-    setup=_setup,
-    teardown=_teardown,
-).pytest()
+class Page(Document):
+    """A page whose examples run in order in one namespace: after one fails, the later
+    ones are skipped, naming it, instead of each failing on a name it never defined."""
+
+    def __init__(self, text: str, path: str) -> None:
+        super().__init__(text, path)
+        self.failed: str | None = None  # the test id of the example that failed
+        self.push_evaluator(self._after_failure)  # tried before each example's own
+
+    def _after_failure(self, example: Example) -> None:
+        if self.failed is not None:
+            pytest.skip(f"an earlier example of this page failed: {self.failed}")
+        raise NotEvaluated  # the example's own evaluator runs
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember the first example of a page that fails (what ``Page`` skips after)."""
+    report = yield
+    page = getattr(getattr(item, "example", None), "document", None)
+    if isinstance(page, Page) and report.failed and page.failed is None:
+        page.failed = item.nodeid
+    return report
+
+
+def pages(folder: Path = ROOT, patterns: tuple[str, ...] = ("README.md", "docs/*.md")) -> Sybil:
+    """The Markdown pages under ``folder`` whose examples run (tests/test_docs_runner.py
+    runs pages of its own)."""
+    return Sybil(
+        parsers=[
+            PythonBlocks(),
+            CodeBlockParser("console", _console),
+            SkipParser(),
+            ClearNamespaceParser(),
+        ],
+        path=str(folder),
+        patterns=list(patterns),
+        setup=_setup,
+        teardown=_teardown,
+        document_types={".md": Page},
+    )
+
+
+pytest_collect_file = pages().pytest()

@@ -194,7 +194,10 @@ def count(kind: str, size: str, names: Iterable[str], events: int) -> dict[str, 
     """Instructions per event, per case label, for one benchmark and payload size."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
-        msg = "valgrind is not installed (the instruction counts need callgrind)"
+        msg = (
+            "`valgrind` is missing: install the Debian package valgrind"
+            " (sudo apt-get install valgrind); the instruction counts need its callgrind"
+        )
         raise SystemExit(msg)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"

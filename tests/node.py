@@ -11,14 +11,16 @@ from typing import Any
 
 import pytest
 
+from tests import programs
+
 JS = Path(__file__).parent / "js"
 
 
 def node_modules() -> Path:
     """Install the npm packages the first time (``npm ci`` from the lock file)."""
-    npm = shutil.which("npm")
-    if shutil.which("node") is None or npm is None:
-        pytest.fail("node and npm are required for the node-driven tests")
+    why = "the node-driven tests run socket.io-client, the AsyncAPI parser and Chromium"
+    programs.require("node", programs.NODE, why)
+    npm = programs.require("npm", "npm", why)
     if not (JS / "node_modules" / ".package-lock.json").is_file():
         subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund"],

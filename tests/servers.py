@@ -64,6 +64,49 @@ def serve_asgi(app: Any) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
 
 
 @contextlib.contextmanager
+def serve_aiohttp(app: Any) -> Iterator[str]:
+    """An aiohttp ``web.Application`` in its own thread and event loop; yields the URL.
+
+    The loop is stopped as ``asyncio.run`` stops one: the tasks still pending are
+    cancelled and awaited before it closes. python-engineio's servers leave some after
+    their clients disconnect (``_send_ping`` sleeps a whole ping interval, the service
+    task runs until the server shuts down); closed with the loop, each would be
+    destroyed pending ("Task was destroyed but it is pending!", at exit if not before).
+    """
+    from aiohttp import web
+
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app)
+
+    async def start() -> str:
+        await runner.setup()
+        await web.TCPSite(runner, HOST, 0).start()
+        host, port = runner.addresses[0][:2]
+        return f"http://{host}:{port}"
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield asyncio.run_coroutine_threadsafe(start(), loop).result(10)
+    finally:
+        asyncio.run_coroutine_threadsafe(_stop_aiohttp(runner), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+
+async def _stop_aiohttp(runner: Any) -> None:
+    await runner.cleanup()
+    loop = asyncio.get_running_loop()
+    pending = [task for task in asyncio.all_tasks(loop) if task is not asyncio.current_task()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    await loop.shutdown_asyncgens()
+    await loop.shutdown_default_executor()
+
+
+@contextlib.contextmanager
 def serve_demo(kind: str) -> Iterator[str]:
     """The tic-tac-toe demo (``examples.tictactoe``) on 127.0.0.1: its Flask-SocketIO
     app under threaded werkzeug (``kind="flask"``) or its ASGI app under uvicorn."""

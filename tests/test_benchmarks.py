@@ -31,6 +31,7 @@ from benchmarks import _proof, chart, gc_pauses
 from benchmarks.contenders import Codec
 from benchmarks.payloads import PAYLOADS
 from sioschema import Event, EventRegistry
+from tests import programs
 
 ROOT = Path(__file__).resolve().parent.parent
 # what `python -m benchmarks.e2e --stacks uvicorn-asyncio flask-threading --payloads small
@@ -227,6 +228,7 @@ def test_proof_catches_a_contender_that_validates_nothing() -> None:
 @pytest.mark.timeout(300)
 def test_instructions() -> None:
     """The instruction counts run (50 events per case under callgrind)."""
+    programs.require("valgrind", "valgrind", "the instruction counts run under callgrind")
     result = run(
         "instructions",
         "--benchmarks",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 import tarfile
 import threading
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests import programs
 from tests.node import run_node
 from tests.servers import serve_asgi, serve_wsgi
 
@@ -35,10 +35,10 @@ EVENTS = [
 
 
 def chromium() -> str:
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium")
-    if not found:
-        pytest.fail("Chromium is required for the docs page test (Debian package `chromium`)")
-    return found
+    """``$CHROMIUM``, or the Debian package's ``chromium``."""
+    return os.environ.get("CHROMIUM") or programs.require(
+        "chromium", "chromium", "the docs page test renders the page in headless Chromium"
+    )
 
 
 @pytest.fixture(scope="module", params=["flask", "asgi"])
@@ -122,8 +122,7 @@ VIEWER_PACKAGE = "@asyncapi/react-component@3.2.1"
 def viewer_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The official viewer package from the npm registry, served from 127.0.0.1."""
     folder = tmp_path_factory.mktemp("viewer")
-    npm = shutil.which("npm")
-    assert npm is not None
+    npm = programs.require("npm", "npm", "the viewer test packs the viewer from the npm registry")
     subprocess.run(
         [npm, "pack", VIEWER_PACKAGE, "--silent", "--pack-destination", str(folder)],
         check=True,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +12,7 @@ import socketio
 from sioschema import asyncapi
 from tests import apps
 from tests.asyncapi.test_docs_serving import fetch
-from tests.servers import HOST, serve_asgi, serve_wsgi
+from tests.servers import serve_aiohttp, serve_asgi, serve_wsgi
 
 
 @pytest.fixture(scope="module")
@@ -31,30 +29,8 @@ def aiohttp_url() -> Iterator[str]:
 
     app = web.Application()
     sio.attach(app)
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app)
-    ready = threading.Event()
-    urls: list[str] = []
-
-    async def start() -> None:
-        await runner.setup()
-        site = web.TCPSite(runner, HOST, 0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        urls.append(f"http://{host}:{port}")
-        ready.set()
-
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    asyncio.run_coroutine_threadsafe(start(), loop).result(10)
-    assert ready.wait(10)
-    try:
-        yield urls[0]
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        loop.close()
+    with serve_aiohttp(app) as url:
+        yield url
 
 
 def test_aiohttp_serves_the_docs(aiohttp_url: str) -> None:

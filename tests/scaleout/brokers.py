@@ -3,15 +3,14 @@
 ``RedisServer`` runs Debian's ``redis-server`` (no persistence, nothing outside its
 temporary folder) and can be stopped and started again on the same port, for the fault
 tests. ``RabbitMQ`` runs Debian's ``rabbitmq-server`` with its own ``epmd``, also on free
-ports. A missing broker fails the test that needs it (``.ci/run`` installs both): these
-tests are never skipped.
+ports. A missing broker fails the test that needs it, naming the Debian package to
+install (``.ci/run`` installs both): these tests are never skipped.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from tests import programs
 
 HOST = "127.0.0.1"
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"  # the script without `su`
@@ -57,14 +56,12 @@ def _stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
         process.wait(5)
 
 
-def require(program: str) -> str:
-    found = shutil.which(program) or (program if os.path.exists(program) else None)
-    if found is None:
-        pytest.fail(
-            f"`{program}` is missing: install the Debian package (.ci/run does); "
-            "the scale-out tests need a real broker and are never skipped"
-        )
-    return found
+NEVER_SKIPPED = "the scale-out tests need a real broker and are never skipped"
+
+
+def require(program: str, package: str, path: str | None = None) -> str:
+    """A broker's program, or fail naming its Debian package and the install command."""
+    return programs.require(program, package, NEVER_SKIPPED, path=path)
 
 
 class RedisServer:
@@ -72,7 +69,7 @@ class RedisServer:
     keep the port (what clients see when Redis restarts)."""
 
     def __init__(self, folder: Path) -> None:
-        self.program = require("redis-server")
+        self.program = require("redis-server", "redis-server")
         self.folder = folder
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -129,8 +126,9 @@ class RabbitMQ:
     """``rabbitmq-server`` (with an ``epmd`` of its own) on free ports of 127.0.0.1."""
 
     def __init__(self, folder: Path) -> None:
-        self.program = require(RABBITMQ_SERVER)
-        self.epmd = require("epmd")
+        self.program = require("rabbitmq-server", "rabbitmq-server", path=RABBITMQ_SERVER)
+        # Erlang's port mapper, from erlang-base, which rabbitmq-server depends on
+        self.epmd = require("epmd", "rabbitmq-server")
         self.folder = folder
         self.port = free_port()
         self.processes: list[subprocess.Popen[bytes]] = []

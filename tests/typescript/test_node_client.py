@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from examples.tictactoe.api import TicTacToe
 from sioschema import typescript
+from tests import programs
 from tests.servers import serve_demo
 from tests.typescript.tsc import project, tsc
 
@@ -66,9 +66,7 @@ def demo_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def node(script: Path, *args: str) -> str:
     """Run a compiled script; return what it printed."""
-    found = shutil.which("node")
-    if found is None:
-        pytest.fail("node is required for the TypeScript client tests")
+    found = programs.require("node", programs.NODE, "the TypeScript client tests run under node")
     done = subprocess.run(
         [found, str(script), *args],
         cwd=script.parent,

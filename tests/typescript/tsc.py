@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import programs
 from tests.node import JS, node_modules
 
 ROOT = Path(__file__).parents[2]
@@ -63,9 +64,7 @@ def project(root: Path, files: dict[str, str]) -> Path:
 
 def tsc(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``tsc ARGS`` in ``root``."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is required for the TypeScript tests")
+    node = programs.require("node", programs.NODE, "the TypeScript tests run tsc under node")
     return subprocess.run(
         [node, str(compiler()), *args],
         cwd=root,
