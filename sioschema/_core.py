@@ -11,7 +11,8 @@ server class, in the shape of h11 / wsproto and python-socketio's own ``base_ser
   built with another ``serializer=``, the packet that serializer decoded to
   :meth:`Core.receive_decoded`) and carries out the actions it returns:
   :class:`Deliver` (call a handler), :class:`Acked` (an ack of one of our emits
-  arrived), :class:`Connect`, :class:`Disconnect`, :class:`ConnectError` (clients
+  arrived), :class:`AckRefused` (an ack of one of our emits was refused: fail the
+  callback waiting for it), :class:`Connect`, :class:`Disconnect`, :class:`ConnectError` (clients
   only), :class:`Reply` (send an error ack or error event), :class:`Refuse` (a
   ``CONNECT_ERROR``) and :class:`Close`;
 - what it needs to know about connections that the Socket.IO library keeps (which
@@ -28,16 +29,18 @@ the server's emits (``Emit``) and checks the events it sends.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Final, Literal, Protocol
 
 import msgspec
 
 from ._codec import PacketCodec
 from ._registry import Emit, Event, EventRegistry
 from ._wire import (
+    ACK,
     BINARY_ACK,
     BINARY_EVENT,
     CONNECT,
@@ -59,7 +62,10 @@ from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError
 from .inspect import RegistryInfo, by_namespace, check_error_event
 
 __all__ = [
+    "ACKING",
+    "REFUSED_ACK",
     "AckFailed",
+    "AckRefused",
     "Acked",
     "Action",
     "Close",
@@ -117,6 +123,70 @@ class Acked(msgspec.Struct, gc=False):
     args: list[Any]
 
 
+REFUSED_ACK: Final = "sioschema:refused_ack"
+"""The key of the marker that stands for a refused ack (see :class:`AckRefused`).
+
+An ack whose only argument is an object holding this key never reaches a callback as
+data: the core refuses such an ack from a peer (``bad_packet``), so the marker a
+callback receives is always one a sioschema core made."""
+
+
+class AckRefused(msgspec.Struct, gc=False):
+    """The ack ``id`` that session ``sid`` sent for one of our emits was refused by
+    screening (``code`` and ``detail`` say why: ``invalid_number``, ``payload_too_large``,
+    ...): fail the callback waiting for it now, by handing it :attr:`args` as the ack.
+
+    The adapter passes :attr:`args` the way python-socketio passes any ack (which
+    releases the ack id): to a sioschema callback, which raises or reports
+    :class:`~sioschema.PayloadError` ``invalid_ack``, or to the message queue's
+    forwarder, which carries it, as JSON, to the process that emitted."""
+
+    sid: str
+    namespace: str
+    id: int
+    code: ErrorCode
+    detail: str
+
+    @property
+    def args(self) -> list[Any]:
+        """The marker the waiting callback receives: ``[{REFUSED_ACK: {...}}]``."""
+        return [{REFUSED_ACK: {"code": self.code, "message": self.detail, "sid": self.sid}}]
+
+
+class _Refusal(msgspec.Struct, forbid_unknown_fields=True):
+    """The body of a refused-ack marker, as :attr:`AckRefused.args` writes it."""
+
+    code: ErrorCode
+    message: Annotated[str, msgspec.Meta(max_length=200)]
+    sid: Annotated[str, msgspec.Meta(max_length=200)] = ""
+
+
+_RESERVED_DETAIL = f"The ack uses the reserved key `{REFUSED_ACK}`"
+
+
+def _is_marker(args: Any) -> bool:
+    """Whether ack arguments have the shape of a refused-ack marker."""
+    return len(args) == 1 and type(args[0]) is dict and REFUSED_ACK in args[0]
+
+
+def refusal(args: Any) -> tuple[str, str, str] | None:
+    """``(reason code, detail, sid)`` when ack arguments are a refused-ack marker,
+    else ``None``. A marker that is not one :attr:`AckRefused.args` wrote (another
+    process forwarded a peer's ack unscreened) reads as an ack using the reserved key."""
+    if not _is_marker(args):
+        return None
+    try:
+        body = msgspec.convert(args[0][REFUSED_ACK], _Refusal)
+    except msgspec.ValidationError:
+        return ("bad_packet", _RESERVED_DETAIL, "")
+    return (body.code, body.message, body.sid)
+
+
+ACKING: contextvars.ContextVar[str] = contextvars.ContextVar("sioschema_acking", default="")
+"""The session whose ack the adapter is handing to a callback (set around the hand-over,
+so a callback can name the peer to ``on_payload_error``)."""
+
+
 class Connect(msgspec.Struct, gc=False):
     """A server: a client asks to join ``namespace`` with ``auth`` (validated and typed
     when the registry declares ``auth=``). A client: the server accepted it, ``data`` is
@@ -162,7 +232,7 @@ class Close(msgspec.Struct, gc=False):
     reason: str
 
 
-Action = Deliver | Acked | Connect | Disconnect | ConnectError | Reply | Refuse | Close
+Action = Deliver | Acked | AckRefused | Connect | Disconnect | ConnectError | Reply | Refuse | Close
 
 
 class AckFailed:
@@ -527,6 +597,8 @@ class Core:
                     raise WireError(code="bad_packet", detail="Ack data must be an array")
                 if id is None or not id or not sessions.awaits_ack(sid, id):
                     raise WireError(code="bad_packet", detail="Unknown ack id")
+                if _is_marker(data):
+                    raise WireError(code="bad_packet", detail=_RESERVED_DETAIL)
             if kind == BINARY_EVENT or kind == BINARY_ACK:
                 limits = self.limits
                 if not 1 <= header.attachments <= limits.max_attachments:
@@ -614,14 +686,26 @@ class Core:
         if header.type == BINARY_EVENT:
             return [self._event(sid, header.namespace, header.id, data)]
         assert header.id is not None
+        # (a marker cannot be made of attachments: screened before they came)
         return [Acked(sid, header.namespace, header.id, data)]
 
     def _refuse(self, eio_sid: str, header: Header, error: WireError) -> Action:
-        """The answer to a frame that broke the protocol or a limit (logged once)."""
+        """The answer to a frame that broke the protocol or a limit (logged once).
+
+        An ack we wait for fails its waiter instead (:class:`AckRefused`): no error
+        event goes to the peer, and the callback, which knows the event, logs it."""
         namespace = header.namespace
         sessions = self.sessions
         assert sessions is not None
         sid = sessions.sid(eio_sid, namespace)
+        id = header.id
+        if (
+            (header.type == ACK or header.type == BINARY_ACK)
+            and sid is not None
+            and id
+            and sessions.awaits_ack(sid, id)
+        ):
+            return AckRefused(sid, namespace, id, error.code, error.detail)
         failure = PayloadError(
             error.code, error.event, error.detail, namespace=namespace, kind="packet"
         )
@@ -675,16 +759,19 @@ class Core:
                 error.code,
                 "" if error.path is None else f" at {error.path}",
             )
+        replaced = self._observe(error, sid)
+        return error.reply() if replaced is None else replaced
+
+    def _observe(self, error: PayloadError, sid: str) -> Any:
+        """``on_payload_error(error, sid)``: its replacement reply, or ``None``."""
         hook = self.on_payload_error
-        if hook is not None:
-            try:
-                replaced = hook(error, sid)
-            except Exception:
-                self.logger.exception("on_payload_error hook raised")
-            else:
-                if replaced is not None:
-                    return replaced
-        return error.reply()
+        if hook is None:
+            return None
+        try:
+            return hook(error, sid)
+        except Exception:
+            self.logger.exception("on_payload_error hook raised")
+            return None
 
     # -- outgoing ----------------------------------------------------------------------
 
@@ -762,36 +849,56 @@ class Core:
         namespace: str,
         callback: Callable[..., Any] | None,
         *,
+        name: str = "",
+        to: Any = None,
         for_call: bool = False,
     ) -> Callable[..., Any] | None:
         """Wrap an emit's callback so it receives the peer's ack typed and checked.
 
-        An ack that breaks the declared type (or, on a client, the server's error ack)
-        is logged and dropped; with ``for_call=True`` (python-socketio's ``call()``
-        waits on the callback) it is handed over as one :class:`AckFailed` instead, for
-        :meth:`call_result` to raise."""
+        ``name`` is the emitted event's name, ``to`` its addressee (named to
+        ``on_payload_error`` when the ack does not say which session sent it).
+
+        Every callback is wrapped, declared or not, so none ever receives the marker
+        of a refused ack (:class:`AckRefused`). An ack that was refused, or breaks the
+        declared type, is logged (one WARNING naming the event), given to
+        ``on_payload_error`` and dropped: the callback is not called. With
+        ``for_call=True`` (python-socketio's ``call()`` waits on the callback) it is
+        handed over as one :class:`AckFailed` instead, for :meth:`call_result` to
+        raise. On a client, the server's error ack is logged and dropped (``call()``
+        raises it as :class:`~sioschema.RequestRejected`)."""
         if callback is None:
             return None
-        if self.side == "server" and (declared is None or declared.ack_codec is None):
-            return callback  # nothing to check (a client checks for the error ack)
-        name = declared.name if declared is not None else None
+        event = declared.name if declared is not None else name
 
         def checked(*args: Any) -> Any:
             try:
-                typed = self.read_ack(declared, namespace, args)
+                typed = self.read_ack(declared, namespace, args, name=event)
             except PayloadError as error:
                 if for_call:
                     return callback(AckFailed(error))
                 if isinstance(error, RequestRejected):
-                    self.logger.warning("%r was rejected: %s", name or error.event, error.code)
-                else:
-                    self.logger.warning(
-                        "dropped an invalid ack for %r: %s at %s", name, error.code, error.path
-                    )
+                    self.logger.warning("%.100r was rejected: %s", event, error.code)
+                    return None
+                refused = refusal(args)
+                sid = ACKING.get() or (refused[2] if refused is not None else "")
+                self.dropped_ack(error, sid or (to if type(to) is str else ""))
                 return None
             return callback(*typed)
 
         return checked
+
+    def dropped_ack(self, error: PayloadError, sid: str) -> None:
+        """Log an ack that no callback receives (one WARNING: event, code, where or
+        why; never a value from the ack) and give it to ``on_payload_error``."""
+        self.logger.warning(
+            "dropped the ack of %.100r from %s on %s: %s%s",
+            error.event,
+            sid,
+            error.namespace,
+            error.code,
+            f" at {error.path}" if error.path is not None else f" ({error.detail})",
+        )
+        self._observe(error, sid)
 
     @staticmethod
     def call_result(result: Any) -> Any:
@@ -802,13 +909,26 @@ class Core:
         return result
 
     def read_ack(
-        self, declared: Emit[Any, Any] | Event | None, namespace: str, args: tuple[Any, ...]
+        self,
+        declared: Emit[Any, Any] | Event | None,
+        namespace: str,
+        args: tuple[Any, ...],
+        *,
+        name: str = "",
     ) -> tuple[Any, ...]:
-        """The peer's ack to one of our emits, checked against the declared ack.
+        """The peer's ack to one of our emits (event ``name`` when undeclared),
+        checked against the declared ack.
 
-        Raises :class:`~sioschema.RequestRejected` when it is the error ack (a client
-        reading a server's answer), :class:`~sioschema.PayloadError` with code
-        ``invalid_ack`` when it breaks the declared type."""
+        Raises :class:`~sioschema.PayloadError` with code ``invalid_ack`` when the ack
+        was refused (the marker of :class:`AckRefused`: ``detail`` is the reason, such
+        as ``"Integer out of the int64 range"``) or breaks the declared type;
+        :class:`~sioschema.RequestRejected` when it is the error ack (a client
+        reading a server's answer)."""
+        refused = refusal(args)
+        if refused is not None:
+            event = declared.name if declared is not None else name
+            invalid: ErrorCode = "invalid_ack"
+            raise PayloadError(invalid, event, refused[1], namespace=namespace, kind="ack")
         codec = declared.ack_codec if declared is not None else None
         if len(args) == 1 and self.side == "client":
             rejected = RequestRejected.from_reply(args[0], namespace)

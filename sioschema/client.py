@@ -42,7 +42,9 @@ from socketio import packet
 from . import _seams
 from ._codec import CodecPacket, codec_packet
 from ._core import (
+    ACKING,
     Acked,
+    AckRefused,
     Close,
     Connect,
     ConnectError,
@@ -314,7 +316,9 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         """
         core = self._sioschema
         name, data, namespace, declared = core.outgoing(event, data, namespace)
-        callback = core.checked_callback(declared, namespace, callback, for_call=_calling.get())
+        callback = core.checked_callback(
+            declared, namespace, callback, name=name, for_call=_calling.get()
+        )
         super().emit(name, data=data, namespace=namespace, callback=callback)
 
     @overload
@@ -372,8 +376,12 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
             kind = type(action)
             if kind is Deliver:
                 self._sioschema_deliver(action)
-            elif kind is Acked:
-                self._handle_ack(action.namespace, action.id, action.args)
+            elif kind is Acked or kind is AckRefused:
+                token = ACKING.set(action.sid)  # this client's session, for on_payload_error
+                try:
+                    self._handle_ack(action.namespace, action.id, action.args)
+                finally:
+                    ACKING.reset(token)
             elif kind is Connect:
                 self._handle_connect(action.namespace, action.data)
             elif kind is ConnectError:
@@ -508,7 +516,9 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
         """Send an event; a declared one is validated first (see :meth:`Client.emit`)."""
         core = self._sioschema
         name, data, namespace, declared = core.outgoing(event, data, namespace)
-        callback = core.checked_callback(declared, namespace, callback, for_call=_calling.get())
+        callback = core.checked_callback(
+            declared, namespace, callback, name=name, for_call=_calling.get()
+        )
         await super().emit(name, data=data, namespace=namespace, callback=callback)
 
     @overload
@@ -559,8 +569,12 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
             kind = type(action)
             if kind is Deliver:
                 await self._sioschema_deliver(action)
-            elif kind is Acked:
-                await self._handle_ack(action.namespace, action.id, action.args)
+            elif kind is Acked or kind is AckRefused:
+                token = ACKING.set(action.sid)  # this client's session, for on_payload_error
+                try:
+                    await self._handle_ack(action.namespace, action.id, action.args)
+                finally:
+                    ACKING.reset(token)
             elif kind is Connect:
                 await self._handle_connect(action.namespace, action.data)
             elif kind is ConnectError:

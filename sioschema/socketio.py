@@ -22,7 +22,9 @@ from socketio import packet
 from . import _seams
 from ._codec import CodecPacket, codec_packet, writes_raw
 from ._core import (
+    ACKING,
     Acked,
+    AckRefused,
     Close,
     Connect,
     Core,
@@ -415,7 +417,12 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             skip_sid=skip_sid,
             namespace=namespace,
             callback=self._sioschema.checked_callback(
-                declared, namespace, callback, for_call=_calling.get()
+                declared,
+                namespace,
+                callback,
+                name=name,
+                to=to or room,
+                for_call=_calling.get(),
             ),
             ignore_queue=ignore_queue,
         )
@@ -479,8 +486,12 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             kind = type(action)
             if kind is Deliver:
                 self._sioschema_deliver(eio_sid, action)
-            elif kind is Acked:
-                self._handle_ack(eio_sid, action.namespace, action.id, action.args)
+            elif kind is Acked or kind is AckRefused:
+                token = ACKING.set(action.sid)  # the peer, for on_payload_error
+                try:
+                    self._handle_ack(eio_sid, action.namespace, action.id, action.args)
+                finally:
+                    ACKING.reset(token)
             elif kind is Connect:
                 self._handle_connect(eio_sid, action.namespace, action.data)
             elif kind is Disconnect:
@@ -671,7 +682,12 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             skip_sid=skip_sid,
             namespace=namespace,
             callback=self._sioschema.checked_callback(
-                declared, namespace, callback, for_call=_calling.get()
+                declared,
+                namespace,
+                callback,
+                name=name,
+                to=to or room,
+                for_call=_calling.get(),
             ),
             ignore_queue=ignore_queue,
         )
@@ -735,8 +751,12 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             kind = type(action)
             if kind is Deliver:
                 await self._sioschema_deliver(eio_sid, action)
-            elif kind is Acked:
-                await self._handle_ack(eio_sid, action.namespace, action.id, action.args)
+            elif kind is Acked or kind is AckRefused:
+                token = ACKING.set(action.sid)  # the peer, for on_payload_error
+                try:
+                    await self._handle_ack(eio_sid, action.namespace, action.id, action.args)
+                finally:
+                    ACKING.reset(token)
             elif kind is Connect:
                 await self._handle_connect(eio_sid, action.namespace, action.data)
             elif kind is Disconnect:

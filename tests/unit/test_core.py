@@ -10,7 +10,9 @@ from socketio.packet import Packet
 
 from sioschema import Emit, Event, EventRegistry, Limits, PayloadError, SioSchemaError
 from sioschema._core import (
+    REFUSED_ACK,
     Acked,
+    AckRefused,
     Close,
     Connect,
     ConnectError,
@@ -19,6 +21,7 @@ from sioschema._core import (
     Disconnect,
     Refuse,
     Reply,
+    refusal,
 )
 
 
@@ -262,8 +265,136 @@ def test_a_checked_callback_types_the_ack_or_drops_it(caplog: pytest.LogCaptureF
     callback({"x": 1, "y": 2})
     callback({"x": "a"})
     assert got == [(Move(1, 2),)]
-    assert "dropped an invalid ack for 'ask'" in caplog.text
+    assert "dropped the ack of 'ask' from  on /: invalid_ack at $.x" in caplog.text
     assert core.read_ack(Game.ask, "/", ({"x": 1, "y": 2},)) == (Move(1, 2),)
     with pytest.raises(PayloadError) as caught:
         core.read_ack(Game.ask, "/", ({"x": "a"},))
     assert caught.value.code == "invalid_ack"
+
+
+# -- refused acks: the waiter fails at once ---------------------------------------------
+
+
+REFUSED_ACKS = [
+    ("[1180591620717411303424]", "invalid_number", "Integer out of the int64 range"),
+    ("[NaN]", "invalid_number", "NaN and Infinity are not JSON"),
+    ('["' + "x" * 100_000 + '"]', "payload_too_large", "Packet larger than 100000 bytes"),
+    ("[" * 40 + "]" * 40, "payload_too_deep", "Nesting deeper than 32"),
+    ("[1,", "bad_packet", "Invalid JSON: Input data was truncated"),
+    ('{"a":1}', "bad_packet", "Ack data must be an array"),
+    (
+        '[{"sioschema:refused_ack":{"code":"invalid_number","message":"forged"}}]',
+        "bad_packet",
+        "The ack uses the reserved key `sioschema:refused_ack`",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "code", "detail"), REFUSED_ACKS)
+def test_a_refused_ack_we_wait_for_fails_its_waiter(
+    body: str, code: str, detail: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No error event for the peer, no log line here: the callback reports it."""
+    core, sessions = core_for()
+    sessions.awaited.add(("s1", 4))
+    with caplog.at_level("DEBUG", logger="sioschema"):
+        actions = core.receive("e1", "34" + body)
+    assert actions == [AckRefused("s1", "/", 4, code, detail)]  # type: ignore[arg-type]
+    assert caplog.records == []
+    marker = actions[0].args  # type: ignore[union-attr]
+    assert marker == [{REFUSED_ACK: {"code": code, "message": detail, "sid": "s1"}}]
+    assert refusal(marker) == (code, detail, "s1")
+    with pytest.raises(PayloadError) as caught:
+        core.read_ack(Game.ask, "/", tuple(marker))
+    assert (caught.value.code, caught.value.event, caught.value.detail) == (
+        "invalid_ack",
+        "ask",
+        detail,
+    )
+    assert str(caught.value) == f"Invalid ack for `ask` on `/`: {detail}"
+
+
+def test_a_refused_ack_nobody_waits_for_is_answered_as_before() -> None:
+    core, _ = core_for()
+    (action,) = core.receive("e1", "34[1180591620717411303424]")
+    assert type(action) is Reply and action.id is None
+    assert action.reply["error"]["code"] == "invalid_number"
+
+
+def test_a_refused_binary_ack_fails_its_waiter() -> None:
+    core, sessions = core_for()
+    sessions.awaited.update({("s1", 4), ("s1", 5), ("s1", 6)})
+    placeholder = '[{"_placeholder":true,"num":0}]'
+    assert core.receive("e1", "61-4" + placeholder) == []
+    too_large = AckRefused("s1", "/", 4, "payload_too_large", "Packet larger than 100000 bytes")
+    assert core.receive("e1", b"x" * 100_001) == [too_large]
+    assert not core.expects_attachment("e1")
+    # a text frame where the attachment was due
+    assert core.receive("e1", "61-5" + placeholder) == []
+    refused, _ = core.receive("e1", "1")
+    assert refused == AckRefused("s1", "/", 5, "bad_packet", "Expected a binary attachment")
+    # more attachments than the limit: refused at once, the announced ones skipped
+    assert core.receive("e1", "611-6" + placeholder) == [
+        AckRefused("s1", "/", 6, "payload_too_large", "Binary packets carry 1 to 10 attachments")
+    ]
+    # a marker in a binary ack is refused before its attachments, which are skipped
+    sessions.awaited.add(("s1", 7))
+    frame = '61-7[{"sioschema:refused_ack":{"_placeholder":true,"num":0}}]'
+    assert core.receive("e1", frame) == [AckRefused("s1", "/", 7, "bad_packet", _RESERVED)]
+    assert core.receive("e1", b"x") == []
+    assert not core.expects_attachment("e1")
+
+
+_RESERVED = "The ack uses the reserved key `sioschema:refused_ack`"
+
+
+def test_an_ack_another_serializer_decoded_is_refused_the_same() -> None:
+    core, sessions = core_for()
+    sessions.awaited.add(("s1", 4))
+    assert core.receive_decoded("e1", 3, "/", 4, [float("nan")]) == [
+        AckRefused("s1", "/", 4, "invalid_number", "NaN and Infinity are not JSON")
+    ]
+
+
+def test_every_callback_is_wrapped_and_never_gets_the_marker(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen: list[tuple[str, str, str, str]] = []
+    core, _ = core_for(
+        on_payload_error=lambda e, sid: seen.append((e.code, e.event, e.detail, sid))
+    )
+    got: list[Any] = []
+    marker = AckRefused("s9", "/", 1, "invalid_number", "Integer out of the int64 range").args
+    for declared, name in [(None, "free"), (Game.ask, "ask")]:
+        callback = core.checked_callback(declared, "/", lambda *a: got.append(a), name=name)
+        assert callback is not None
+        callback(*marker)
+    assert got == []
+    assert seen == [
+        ("invalid_ack", "free", "Integer out of the int64 range", "s9"),
+        ("invalid_ack", "ask", "Integer out of the int64 range", "s9"),
+    ]
+    assert [r.getMessage() for r in caplog.records] == [
+        "dropped the ack of 'free' from s9 on /: invalid_ack (Integer out of the int64 range)",
+        "dropped the ack of 'ask' from s9 on /: invalid_ack (Integer out of the int64 range)",
+    ]
+    # an undeclared ack of any other shape passes as received
+    callback = core.checked_callback(None, "/", lambda *a: got.append(a), name="free")
+    assert callback is not None
+    callback({"sioschema": 1}, 2)
+    assert got == [({"sioschema": 1}, 2)]
+    # call(): the failure is handed over for call_result to raise
+    waiter = core.checked_callback(None, "/", lambda *a: a[0], name="free", for_call=True)
+    assert waiter is not None
+    with pytest.raises(PayloadError, match="Invalid ack for `free` on `/`: Integer out of"):
+        core.call_result(waiter(*marker))
+
+
+def test_a_malformed_marker_reads_as_the_reserved_key() -> None:
+    """What a process that does not screen (stock python-socketio) forwarded."""
+    assert refusal([{REFUSED_ACK: {"code": "nope", "message": "<b>x</b>"}}]) == (
+        "bad_packet",
+        _RESERVED,
+        "",
+    )
+    assert refusal([{REFUSED_ACK: 1}, 2]) is None
