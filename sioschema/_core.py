@@ -927,8 +927,8 @@ class Core:
         refused = refusal(args)
         if refused is not None:
             event = declared.name if declared is not None else name
-            invalid: ErrorCode = "invalid_ack"
-            raise PayloadError(invalid, event, refused[1], namespace=namespace, kind="ack")
+            failed: ErrorCode = "invalid_ack"
+            raise PayloadError(failed, event, refused[1], namespace=namespace, kind="ack")
         codec = declared.ack_codec if declared is not None else None
         if len(args) == 1 and self.side == "client":
             rejected = RequestRejected.from_reply(args[0], namespace)
