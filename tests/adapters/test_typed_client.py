@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -203,6 +204,58 @@ def test_a_wrong_ack_from_a_stock_server_is_invalid_ack(
             client.call(Quiz.hello, "wrong", timeout=TIMEOUT)
         assert caught.value.code == "invalid_ack"
         assert not isinstance(caught.value, RequestRejected)
+    finally:
+        client.disconnect()
+
+
+def test_a_refused_ack_from_a_stock_server_fails_the_call_at_once(
+    stock: tuple[str, socketio.Server, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server acks ``hello`` with an integer beyond int64 (declared: ``str``) and an
+    undeclared ``free`` with one: ``call()`` raises ``invalid_ack`` at once, naming the
+    reason; ``emit(callback=)`` never calls the callback, reports the ack once; every
+    ack id is released."""
+    url, server, _ = stock
+
+    @server.on("hello")
+    def hello(sid: str, name: str) -> Any:
+        return 2**70
+
+    server.on("free", lambda sid, *args: 2**70)
+    reported: list[tuple[str, str, str]] = []
+    client = Client(
+        registry=Quiz,
+        on_payload_error=lambda error, sid: reported.append((error.code, error.event, sid)),
+    )
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        for event in (Quiz.hello, "free"):
+            started = time.monotonic()
+            with pytest.raises(PayloadError) as caught:
+                client.call(event, "ann", timeout=TIMEOUT)
+            print(f"\nClient: the refused call() took {(time.monotonic() - started) * 1000:.1f} ms")
+            name = "hello" if event is Quiz.hello else "free"
+            assert (
+                str(caught.value)
+                == f"Invalid ack for `{name}` on `/`: Integer out of the int64 range"
+            )
+            assert caught.value.code == "invalid_ack"
+        got: list[Any] = []
+        with caplog.at_level(logging.WARNING, logger="sioschema"):
+            client.emit("free", 1, callback=lambda *args: got.append(args))
+            client.emit(Quiz.hello, "bob", callback=got.append)
+            deadline = time.monotonic() + TIMEOUT
+            while len(reported) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        sid = client.get_sid("/")
+        assert got == []
+        assert sorted(reported) == [("invalid_ack", "free", sid), ("invalid_ack", "hello", sid)]
+        assert sorted(r.getMessage() for r in caplog.records if r.name == "sioschema") == [
+            f"dropped the ack of '{name}' from {sid} on /: invalid_ack "
+            "(Integer out of the int64 range)"
+            for name in ("free", "hello")
+        ]
+        assert [id for id in client.callbacks.get("/", {}) if id != 0] == []
     finally:
         client.disconnect()
 
