@@ -133,6 +133,8 @@ class Listener:
         self.notes: list[tuple[int, str]] = []
         self.questions: list[str] = []
         self.answer_invalid = False
+        self.answer_refused = False
+        """Answer ``ask`` with an integer beyond int64, which the client's server refuses."""
         self._lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("note", self._note)
@@ -148,6 +150,8 @@ class Listener:
         self.questions.append(question["text"])
         if self.answer_invalid:
             return {"ok": "yes", "by": self.name}
+        if self.answer_refused:
+            return {"ok": True, "by": self.name, "n": 2**70}
         return {"ok": True, "by": self.name}
 
     def seqs(self, low: int = 0, high: int = 10**9) -> Counter[int]:

@@ -172,6 +172,41 @@ def test_servers_emit_and_call_across_processes(cluster: Cluster) -> None:
     assert c.seqs(3_000_000, 4_000_000) == Counter({3_000_002: 1}) + room
 
 
+def test_a_refused_ack_fails_the_call_in_another_process_at_once(cluster: Cluster) -> None:
+    """A client answers another process's ``call()`` with an integer beyond int64: its
+    own server refuses the ack and sends the refusal back through Redis, so the asking
+    server's ``call()`` (timeout 10 s) raises ``invalid_ack`` at once, naming the reason.
+    An ``emit(callback=)`` across processes is reported, once, by the emitting process."""
+    a, b, c = cluster.clients
+    names = {id(a): "asgi", id(b): "flask", id(c): "wsgi"}
+    for asker, target in [(a, b), (b, c), (c, a)]:
+        node = cluster.nodes[names[id(asker)]]
+        before = node.log().count("Integer out of the int64 range")
+        target.answer_refused = True
+        started = time.monotonic()
+        try:
+            reply: Any = asker.client.call("ask_other", target.sid, timeout=30)
+        finally:
+            target.answer_refused = False
+        elapsed = time.monotonic() - started
+        print(f"\n{names[id(asker)]} asks {names[id(target)]}: refused in {elapsed * 1000:.0f} ms")
+        assert reply["error"]["code"] == "internal_error"  # the handler's call() raised
+        # the asking handler's traceback (logged before its error ack was sent): the
+        # refusal, not a TimeoutError
+        log = node.log()
+        assert log.count("Integer out of the int64 range") > before
+        assert "PayloadError: Invalid ack for `ask` on `/`: Integer out of the int64 range" in log
+    asgi = cluster.nodes["asgi"]
+    b.answer_refused = True
+    try:
+        a.client.emit("ask_room", b.sid)  # the ASGI server emits to b's sid with a callback
+        line = f"dropped the ack of 'ask' from {b.sid} on /: invalid_ack"
+        wait_until(lambda: line in asgi.log(), 10, "the refused ack reported by the emitter")
+    finally:
+        b.answer_refused = False
+    assert asgi.log().count(line) == 1
+
+
 def test_broadcasts_cross_exactly_once(cluster: Cluster) -> None:
     """An emit with neither ``to`` nor ``room``, from each server and from each emitter,
     reaches every connected client of every process once."""
