@@ -311,8 +311,10 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         """Send an event; a declared one is validated first.
 
         Raises :class:`~sioschema.PayloadError` when ``data`` breaks the declared
-        request. A ``callback`` receives the declared ack typed; an error ack or an
-        ack that breaks the declared type is logged and dropped (``call`` raises it).
+        request. A ``callback`` receives the declared ack typed; an error ack, an ack
+        this client refuses (an integer beyond int64, ``NaN``, over the limits) or one
+        that breaks the declared type is logged and dropped, never passed to it (a
+        refused or invalid one is given to ``on_payload_error``; ``call`` raises them).
         """
         core = self._sioschema
         name, data, namespace, declared = core.outgoing(event, data, namespace)
@@ -359,10 +361,10 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         """Send an event and wait for its ack: the declared ack, typed.
 
         Raises :class:`~sioschema.PayloadError` when ``data`` breaks the declared
-        request (nothing is sent) or (code ``invalid_ack``) when the server's ack
-        breaks the declared ack, :class:`~sioschema.RequestRejected` when the server
-        answered with the error ack, ``socketio.exceptions.TimeoutError`` after
-        ``timeout`` seconds.
+        request (nothing is sent) or (code ``invalid_ack``, at once) when this client
+        refuses the server's ack or it breaks the declared ack,
+        :class:`~sioschema.RequestRejected` when the server answered with the error ack,
+        ``socketio.exceptions.TimeoutError`` after ``timeout`` seconds.
         """
         token = _calling.set(True)
         try:

@@ -406,7 +406,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
 
         Raises :class:`~sioschema.PayloadError` when ``data`` breaks the declared type.
         A ``callback`` of an emit that declares an ack receives the ack typed; an ack
-        that breaks its type is logged and dropped.
+        that was refused (an integer beyond int64, ``NaN``, over the limits) or breaks
+        its type never reaches it: it is logged (one WARNING naming the event), given to
+        ``on_payload_error`` and dropped, and its ack id released.
         """
         name, data, namespace, declared = self._sioschema.outgoing(event, data, namespace)
         super().emit(
@@ -463,8 +465,10 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
     ) -> Any:
         """Emit to one client and wait for its ack; a declared ack is validated.
 
-        Raises :class:`~sioschema.PayloadError` (code ``invalid_ack``) when the client's
-        ack breaks the declared type, ``socketio.exceptions.TimeoutError`` on timeout.
+        Raises :class:`~sioschema.PayloadError` (code ``invalid_ack``) as soon as the
+        client's ack is refused (its ``detail`` names why, such as ``"Integer out of the
+        int64 range"``) or breaks the declared type, also when the client sits on another
+        process of a message queue; ``socketio.exceptions.TimeoutError`` on timeout.
         """
         token = _calling.set(True)
         try:
@@ -671,7 +675,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
 
         Raises :class:`~sioschema.PayloadError` when ``data`` breaks the declared type.
         A ``callback`` of an emit that declares an ack receives the ack typed; an ack
-        that breaks its type is logged and dropped.
+        that was refused (an integer beyond int64, ``NaN``, over the limits) or breaks
+        its type never reaches it: it is logged (one WARNING naming the event), given to
+        ``on_payload_error`` and dropped, and its ack id released.
         """
         name, data, namespace, declared = self._sioschema.outgoing(event, data, namespace)
         await super().emit(
@@ -728,8 +734,10 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
     ) -> Any:
         """Emit to one client and wait for its ack; a declared ack is validated.
 
-        Raises :class:`~sioschema.PayloadError` (code ``invalid_ack``) when the client's
-        ack breaks the declared type, ``socketio.exceptions.TimeoutError`` on timeout.
+        Raises :class:`~sioschema.PayloadError` (code ``invalid_ack``) as soon as the
+        client's ack is refused (its ``detail`` names why, such as ``"Integer out of the
+        int64 range"``) or breaks the declared type, also when the client sits on another
+        process of a message queue; ``socketio.exceptions.TimeoutError`` on timeout.
         """
         token = _calling.set(True)
         try:
