@@ -29,7 +29,18 @@ from examples.tictactoe.api import (
 from sioschema import Event, EventRegistry, PayloadError, RequestRejected, SioSchemaError
 from sioschema.client import AsyncClient
 from tests import apps
-from tests.adapters.quiz import TIMEOUT, Answer, Question, Quiz
+from tests.adapters.quiz import (
+    BLOB,
+    TIMEOUT,
+    WELCOMES,
+    Answer,
+    Lobby,
+    Match,
+    Question,
+    Quiz,
+    Welcome,
+    serve_greeter,
+)
 from tests.conftest import run_server
 from tests.servers import serve_asgi, serve_demo
 
@@ -258,3 +269,63 @@ async def test_a_valid_typed_auth_is_accepted(apps_url: str) -> None:
         await client.connect(apps_url, auth=apps.Token(token="ab"), wait_timeout=TIMEOUT)
     assert (caught.value.code, caught.value.path) == ("invalid_payload", "$.token")
     assert not client.connected
+
+
+# -- what a server sends from its connect handler -------------------------------------
+
+
+@pytest.fixture(scope="module", params=["flask", "wsgi", "asgi"])
+def greeter_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    with serve_greeter(request.param) as url:
+        yield url
+
+
+async def test_emits_from_the_connect_handler_are_held_until_connected(greeter_url: str) -> None:
+    """The server sends them before its CONNECT packet; all arrive, typed, in order, after
+    the namespace is joined and before its ``connect`` handler runs (as socket.io-client)."""
+    client = AsyncClient(registry=[Lobby, Match])
+    seen: list[tuple[str, Any]] = []
+    done = asyncio.Event()
+
+    def on(namespace: str) -> None:
+        @client.on(Lobby.welcome if namespace == "/" else Match.welcome)
+        async def welcome(welcome: Welcome) -> None:
+            assert client.namespaces.get(namespace)  # joined: the client can answer
+            seen.append((namespace, welcome))
+
+        @client.on(Lobby.blob if namespace == "/" else Match.blob)
+        async def blob(data: bytes) -> None:
+            seen.append((namespace, data))
+
+        @client.on("connect", namespace=namespace)
+        async def connect() -> None:
+            seen.append((namespace, "connect"))
+            if len(seen) == 2 * (WELCOMES + 2):
+                done.set()
+
+    on("/")
+    on("/match")
+    await client.connect(greeter_url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        await asyncio.wait_for(done.wait(), TIMEOUT)
+        for namespace in ("/", "/match"):
+            got = [value for ns, value in seen if ns == namespace]
+            assert got == [*(Welcome(n) for n in range(WELCOMES)), BLOB, "connect"]
+    finally:
+        await client.disconnect()
+
+
+async def test_emits_before_a_refused_connect_are_dropped(
+    greeter_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = AsyncClient()
+    seen: list[Any] = []
+    client.on("welcome", seen.append, namespace="/closed")
+    with caplog.at_level(logging.WARNING, logger="sioschema"):
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await client.connect(
+                greeter_url, namespaces=["/closed"], transports=["websocket"], wait_timeout=TIMEOUT
+            )
+    await client.disconnect()
+    assert seen == []
+    assert "dropped 1 events sent before /closed connected: the server refused it" in caplog.text
