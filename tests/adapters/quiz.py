@@ -41,25 +41,24 @@ class Welcome(msgspec.Struct):
 
 class Lobby(EventRegistry):
     welcome = Emit(Welcome)
-    blob = Emit(bytes)  # a binary event (attachments), sent after the welcomes
 
 
 class Match(EventRegistry, namespace="/match"):
     welcome = Emit(Welcome)
-    blob = Emit(bytes)
 
 
 BLOB = b"\x00\x01state"
-"""The payload of the binary event each connect handler sends last."""
+"""The payload of the undeclared event ``blob`` each connect handler sends last: raw
+bytes, so python-socketio sends a binary packet (its attachment in its own frame)."""
 
 
-def greet(namespace: str) -> list[tuple[Emit[Any, Any], Any]]:
+def greet(namespace: str) -> list[tuple[Emit[Any, Any] | str, Any]]:
     """What the connect handler of ``namespace`` emits, in order."""
     registry: type[Lobby | Match] = Lobby if namespace == "/" else Match
-    emits: list[tuple[Emit[Any, Any], Any]] = [
+    emits: list[tuple[Emit[Any, Any] | str, Any]] = [
         (registry.welcome, Welcome(n)) for n in range(WELCOMES)
     ]
-    emits.append((registry.blob, BLOB))
+    emits.append(("blob", BLOB))
     return emits
 
 
@@ -86,7 +85,7 @@ def serve_greeter(kind: str) -> Iterator[str]:
                     return False
                 sid = flask.request.sid  # type: ignore[attr-defined]
                 for emit, payload in greet(namespace):
-                    fsio.emit(emit, payload, to=sid)
+                    fsio.emit(emit, payload, to=sid, namespace=namespace)
                 return True
 
             return connect
@@ -106,7 +105,7 @@ def serve_greeter(kind: str) -> Iterator[str]:
                     sio.emit("welcome", {"n": 0}, to=sid, namespace=namespace)
                     return False
                 for emit, payload in greet(namespace):
-                    sio.emit(emit, payload, to=sid)
+                    sio.emit(emit, payload, to=sid, namespace=namespace)
                 return True
 
             return connect
@@ -126,7 +125,7 @@ def serve_greeter(kind: str) -> Iterator[str]:
                     await asio.emit("welcome", {"n": 0}, to=sid, namespace=namespace)
                     return False
                 for emit, payload in greet(namespace):
-                    await asio.emit(emit, payload, to=sid)
+                    await asio.emit(emit, payload, to=sid, namespace=namespace)
                 return True
 
             return connect

@@ -293,7 +293,7 @@ async def test_emits_from_the_connect_handler_are_held_until_connected(greeter_u
             assert client.namespaces.get(namespace)  # joined: the client can answer
             seen.append((namespace, welcome))
 
-        @client.on(Lobby.blob if namespace == "/" else Match.blob)
+        @client.on("blob", namespace=namespace)
         async def blob(data: bytes) -> None:
             seen.append((namespace, data))
 
