@@ -27,7 +27,7 @@ from examples.tictactoe.api import (
     TicTacToe,
 )
 from sioschema import Event, EventRegistry, PayloadError, RequestRejected, SioSchemaError
-from sioschema.client import AsyncClient
+from sioschema.client import AsyncClient, ClientLimits
 from tests import apps
 from tests.adapters.quiz import (
     BLOB,
@@ -329,3 +329,56 @@ async def test_emits_before_a_refused_connect_are_dropped(
     await client.disconnect()
     assert seen == []
     assert "dropped 1 events sent before /closed connected: the server refused it" in caplog.text
+
+
+# -- what a client accepts from a server ---------------------------------------------
+
+
+async def test_large_and_deep_emits_reach_a_client_with_default_limits(stock: Stock) -> None:
+    """``ClientLimits``: 4 MiB a packet and 64 levels, where a server allows a client
+    100 KB and 32."""
+    client = AsyncClient(registry=Quiz)
+    delivered: asyncio.Queue[Any] = asyncio.Queue()
+    client.on(Quiz.told, delivered.put)
+    client.on("nested", delivered.put)
+    await client.connect(stock.url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        sid = stock.joined[0]
+        for size in (140_000, 1_500_000):
+            await stock.run(stock.server.emit("told", {"text": "x" * size}, to=sid))
+            assert await asyncio.wait_for(delivered.get(), TIMEOUT) == Question("x" * size)
+        nested: Any = []
+        for _ in range(ClientLimits().max_depth - 1):
+            nested = [nested]
+        await stock.run(stock.server.emit("nested", nested, to=sid))
+        assert await asyncio.wait_for(delivered.get(), TIMEOUT) == nested
+    finally:
+        await client.disconnect()
+
+
+async def test_an_emit_over_the_clients_limit_is_reported(
+    stock: Stock, caplog: pytest.LogCaptureFixture
+) -> None:
+    reported: list[PayloadError] = []
+    client = AsyncClient(
+        registry=Quiz,
+        limits=ClientLimits(max_payload_bytes=200_000),
+        on_payload_error=lambda error, sid: reported.append(error),
+    )
+    delivered: asyncio.Queue[Any] = asyncio.Queue()
+    client.on(Quiz.told, delivered.put)
+    await client.connect(stock.url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        with caplog.at_level(logging.WARNING, logger="sioschema"):
+            sid = stock.joined[0]
+            await stock.run(stock.server.emit("told", {"text": "x" * 300_000}, to=sid))
+            await stock.run(stock.server.emit("told", {"text": "fine"}, to=sid))
+            assert await asyncio.wait_for(delivered.get(), TIMEOUT) == Question("fine")
+        assert delivered.empty()
+        assert [(e.code, e.event, e.detail) for e in reported] == [
+            ("payload_too_large", "told", "Packet larger than 200000 bytes")
+        ]
+        own = client.namespaces["/"]
+        assert f"rejected 'told' from {own} on /: payload_too_large" in caplog.text
+    finally:
+        await client.disconnect()

@@ -29,7 +29,7 @@ from examples.tictactoe.api import (
     TicTacToe,
 )
 from sioschema import Event, EventRegistry, PayloadError, RequestRejected, SioSchemaError
-from sioschema.client import Client
+from sioschema.client import Client, ClientLimits
 from tests import apps
 from tests.adapters.quiz import (
     BLOB,
@@ -314,3 +314,58 @@ def test_emits_before_a_refused_connect_are_dropped(
     client.disconnect()
     assert seen == []
     assert "dropped 1 events sent before /closed connected: the server refused it" in caplog.text
+
+
+# -- what a client accepts from a server ---------------------------------------------
+
+
+def test_large_and_deep_emits_reach_a_client_with_default_limits(
+    stock: tuple[str, socketio.Server, list[str]],
+) -> None:
+    """``ClientLimits``: 4 MiB a packet and 64 levels, where a server allows a client
+    100 KB and 32."""
+    url, server, joined = stock
+    client = Client(registry=Quiz)
+    delivered: queue.Queue[Any] = queue.Queue()
+    client.on(Quiz.told, delivered.put)
+    client.on("nested", delivered.put)
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        for size in (140_000, 1_500_000):
+            server.emit("told", {"text": "x" * size}, to=joined[0])
+            assert delivered.get(timeout=TIMEOUT) == Question("x" * size)
+        nested: Any = []
+        for _ in range(ClientLimits().max_depth - 1):
+            nested = [nested]
+        server.emit("nested", nested, to=joined[0])
+        assert delivered.get(timeout=TIMEOUT) == nested
+    finally:
+        client.disconnect()
+
+
+def test_an_emit_over_the_clients_limit_is_reported(
+    stock: tuple[str, socketio.Server, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    url, server, joined = stock
+    reported: list[PayloadError] = []
+    client = Client(
+        registry=Quiz,
+        limits=ClientLimits(max_payload_bytes=200_000),
+        on_payload_error=lambda error, sid: reported.append(error),
+    )
+    delivered: queue.Queue[Any] = queue.Queue()
+    client.on(Quiz.told, delivered.put)
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        with caplog.at_level(logging.WARNING, logger="sioschema"):
+            server.emit("told", {"text": "x" * 300_000}, to=joined[0])
+            server.emit("told", {"text": "fine"}, to=joined[0])
+            assert delivered.get(timeout=TIMEOUT) == Question("fine")
+        assert delivered.empty()
+        assert [(e.code, e.event, e.detail) for e in reported] == [
+            ("payload_too_large", "told", "Packet larger than 200000 bytes")
+        ]
+        sid = client.namespaces["/"]
+        assert f"rejected 'told' from {sid} on /: payload_too_large" in caplog.text
+    finally:
+        client.disconnect()
