@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from tests.adapters.cases import error
 from tests.adapters.quiz import BLOB, WELCOMES, serve_greeter
+from tests.conftest import SERVER_KINDS, run_server
 from tests.node import node_modules, run_node
 
 
@@ -36,3 +38,25 @@ def test_emits_from_the_connect_handler_come_before_connect(greeter_url: str) ->
 def test_emits_before_a_refused_connect_are_dropped(greeter_url: str) -> None:
     (seen,) = join(greeter_url, "/closed").values()
     assert [entry[0] for entry in seen] == ["connect_error"]
+
+
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+def test_an_unknown_namespace_is_refused_with_the_error_object(kind: str) -> None:
+    node_modules()
+    with run_server(kind) as running:
+        (seen,) = join(running.url, "/nowhere").values()
+    message = "Unknown namespace `/nowhere`"
+    assert seen == [["connect_error", message, error("unknown_namespace", message, None, "")]]
+
+
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+def test_a_raising_connect_handler_with_always_connect(kind: str) -> None:
+    """No "parse error": the error object arrives as an error event, then the DISCONNECT."""
+    node_modules()
+    with run_server(kind, always_connect=True) as running:
+        (seen,) = join(running.url, "/fragile").values()
+    assert seen == [
+        ["connect"],
+        ["error", error("internal_error", "Internal server error", None, "connect")],
+        ["disconnect", "io server disconnect"],
+    ]
