@@ -9,7 +9,6 @@ import pytest
 from socketio.packet import Packet
 
 from sioschema import Emit, Event, EventRegistry, Limits, PayloadError, SioSchemaError
-from sioschema.client import ClientLimits
 from sioschema._core import (
     Acked,
     Close,
@@ -21,6 +20,7 @@ from sioschema._core import (
     Refuse,
     Reply,
 )
+from sioschema.client import ClientLimits
 
 
 class Move(msgspec.Struct, forbid_unknown_fields=True):
