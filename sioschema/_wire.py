@@ -104,8 +104,8 @@ class ClientLimits(Limits, frozen=True, kw_only=True, forbid_unknown_fields=True
 
     A server is trusted more than an anonymous client, so the defaults are wider than
     :class:`Limits`': a packet may be as large as the largest websocket message
-    python-engineio's ``AsyncClient`` reads at all (:data:`CLIENT_FRAME_CAP`, 4 MiB;
-    larger ones never reach it), and nest twice as deep. They still bound what one
+    python-engineio's ``AsyncClient`` reads at all (4 MiB, aiohttp's ``max_msg_size``
+    default; larger ones never reach it), and nest twice as deep. They still bound what one
     packet can cost the client. ``max_in_flight`` is not used by the clients.
     """
 

@@ -209,7 +209,14 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         for (default ``"error"``); it reaches a handler registered for it as received.
     :param on_payload_error: ``hook(error, sid)`` called for every server message that
         breaks its declared type (it is dropped either way).
-    :param limits: what the server may send (a :class:`~sioschema.Limits`).
+    :param limits: what the server may send (default :class:`ClientLimits`: 4 MiB a
+        packet, depth 64, 100 events held before a namespace's CONNECT); an emit over
+        a limit is logged and given to ``on_payload_error``, never delivered.
+
+    Events the server sends before a namespace's CONNECT (an emit from its ``connect``
+    handler) are held and delivered, validated and in order, once the namespace is
+    joined, before the client's ``connect`` handler (socket.io-client's order); they
+    are dropped with a log line when the namespace is refused or the connection closes.
 
     Every other argument is python-socketio's.
     """
