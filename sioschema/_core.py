@@ -48,6 +48,7 @@ from ._wire import (
     DISCONNECT,
     EVENT,
     RESERVED_EVENTS,
+    ClientLimits,
     Header,
     Limits,
     WireError,
@@ -90,6 +91,9 @@ Side = Literal["server", "client"]
 
 logger = logging.getLogger("sioschema")
 
+_EARLY_EVENTS = ClientLimits.__struct_defaults__[
+    ClientLimits.__struct_fields__.index("max_early_events")
+]
 _NO_HEADER = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
 
 
@@ -283,7 +287,8 @@ class Core:
     :param side: ``"server"`` or ``"client"``.
     :param error_event: the event an error goes out on when no ack was asked for.
     :param on_payload_error: ``hook(error, sid)`` for every rejected message.
-    :param limits: what one peer may send (default ``Limits()``).
+    :param limits: what one peer may send (default ``Limits()`` on a server,
+        ``ClientLimits()`` on a client).
 
     Raises :class:`~sioschema.SioSchemaError` when two registries share a namespace
     or the error event clashes with a declared emit, ``TypeError`` for bad limits.
@@ -293,6 +298,8 @@ class Core:
         "_declared",
         "_lock",
         "codec",
+        "connecting",
+        "early",
         "error_event",
         "in_flight",
         "limits",
@@ -319,7 +326,9 @@ class Core:
         self.side: Side = side
         self.error_event = error_event
         self.on_payload_error = on_payload_error
-        self.limits = limits if limits is not None else Limits()
+        if limits is None:
+            limits = ClientLimits() if side == "client" else Limits()
+        self.limits = limits
         if not isinstance(self.limits, Limits):
             msg = f"limits must be a sioschema.Limits, got {type(self.limits).__name__}"
             raise TypeError(msg)
@@ -339,6 +348,11 @@ class Core:
         self.pending: dict[str, Pending] = {}
         self.in_flight: dict[str, int] = {}
         self._lock = threading.Lock()
+        self.connecting: set[str] = set()
+        """A client: the namespaces it asked to join and the server has not answered."""
+        self.early: dict[str, list[tuple[int | None, list[Any], int]]] = {}
+        """A client: per namespace being joined, the events (ack id, data, size) the
+        server sent before its CONNECT, in order."""
 
     def attach(
         self,
@@ -377,10 +391,64 @@ class Core:
                 self.in_flight[eio_sid] = running - 1
 
     def forget(self, eio_sid: str) -> None:
-        """Drop a closed connection's state."""
+        """Drop a closed connection's state (a client: the events held, logged)."""
         self.pending.pop(eio_sid, None)
         with self._lock:
             self.in_flight.pop(eio_sid, None)
+        for namespace in list(self.early):
+            self.drop_early(namespace, "the connection closed")
+        self.connecting.clear()
+
+    # -- a client joining namespaces -----------------------------------------------------
+
+    def joining(self, namespaces: Iterable[str]) -> None:
+        """A client is about to ask to join ``namespaces``: events the server sends
+        them before its CONNECT are held (:meth:`release`), as socket.io-client does."""
+        self.connecting = set(namespaces)
+
+    def holds(self, namespace: str) -> bool:
+        """Whether events wait for ``namespace``'s CONNECT (see :meth:`release`)."""
+        return namespace in self.early
+
+    def release(self, eio_sid: str, namespace: str) -> list[Action]:
+        """``namespace`` is connected: the events held for it, validated, in order
+        (:class:`Deliver`, or :class:`Reply` for one that breaks its type)."""
+        self.connecting.discard(namespace)
+        held = self.early.pop(namespace, ())
+        sessions = self.sessions
+        assert sessions is not None
+        sid = sessions.sid(eio_sid, namespace)
+        if sid is None:  # pragma: no cover - the adapter releases once it has joined
+            return []
+        return [self._event(sid, namespace, id, data) for id, data, _ in held]
+
+    def drop_early(self, namespace: str, reason: str) -> None:
+        """Stop joining ``namespace``; drop (and log) the events held for it."""
+        self.connecting.discard(namespace)
+        held = self.early.pop(namespace, None)
+        if held:
+            self.logger.warning(
+                "dropped %d events sent before %s connected: %s", len(held), namespace, reason
+            )
+
+    def _hold(
+        self, eio_sid: str, namespace: str, id: int | None, data: list[Any], size: int
+    ) -> Action | None:
+        """Hold an event the server sent before ``namespace``'s CONNECT (a client)."""
+        limits = self.limits
+        cap = limits.max_early_events if isinstance(limits, ClientLimits) else _EARLY_EVENTS
+        held = self.early.setdefault(namespace, [])
+        error: PayloadError | None = None
+        if len(held) >= cap:
+            detail = f"More than {cap} events before the namespace connected"
+            error = PayloadError("rate_limited", echoed(data[0]), detail, namespace=namespace)
+        elif size + sum(entry[2] for entry in held) > limits.max_payload_bytes:
+            detail = f"Events before the namespace connected over {limits.max_payload_bytes} bytes"
+            error = PayloadError("payload_too_large", echoed(data[0]), detail, namespace=namespace)
+        if error is not None:
+            return Reply(namespace, id, self.reject(error, eio_sid))
+        held.append((id, data, size))
+        return None
 
     def expects_attachment(self, eio_sid: str) -> bool:
         """Whether the next message of ``eio_sid`` is due to be a binary attachment."""
@@ -577,9 +645,13 @@ class Core:
             sessions = self.sessions
             assert sessions is not None
             if kind == CONNECT_ERROR and self.side == "client":
+                self.drop_early(namespace, "the server refused it")
                 return ConnectError(namespace, data)
             sid = sessions.sid(eio_sid, namespace)
-            if sid is None:
+            # a client joining the namespace: an event sent before its CONNECT is held
+            early = sid is None and (kind == EVENT or kind == BINARY_EVENT)
+            early = early and self.side == "client" and namespace in self.connecting
+            if sid is None and not early:
                 detail = f"Not connected to namespace `{namespace}`"
                 raise WireError(code="unknown_namespace", detail=detail)
             if kind == CONNECT_ERROR:
@@ -595,6 +667,7 @@ class Core:
             else:  # an ack to one of our emits
                 if type(data) is not list:
                     raise WireError(code="bad_packet", detail="Ack data must be an array")
+                assert sid is not None  # only events are held
                 if id is None or not id or not sessions.awaits_ack(sid, id):
                     raise WireError(code="bad_packet", detail="Unknown ack id")
                 if _is_marker(data):
@@ -607,6 +680,9 @@ class Core:
                     raise WireError(code="payload_too_large", detail=detail)
                 self.pending[eio_sid] = Pending(header, data, size)
                 return None
+            if early:
+                return self._hold(eio_sid, namespace, id, data, size)
+            assert sid is not None
             if kind == EVENT:
                 return self._event(sid, namespace, id, data)
             assert id is not None
@@ -676,6 +752,9 @@ class Core:
         sessions = self.sessions
         assert sessions is not None
         sid = sessions.sid(eio_sid, header.namespace)
+        if sid is None and header.type == BINARY_EVENT and header.namespace in self.connecting:
+            held = self._hold(eio_sid, header.namespace, header.id, data, pending.size)
+            return [] if held is None else [held]
         if sid is None:  # it left the namespace while the attachments came
             error = WireError(
                 code="unknown_namespace",

@@ -64,7 +64,8 @@ _SERVER_METHODS = (
     (
         "_handle_connect",
         ("self", "eio_sid", "namespace", "data"),
-        "refuse a connection whose connect handler raised",
+        "refuse an unknown namespace with the error object, and a connection whose "
+        "connect handler raised",
     ),
     # called
     (
@@ -95,8 +96,12 @@ _CLIENT_METHODS = (
         "hand every frame from the server to the protocol core",
     ),
     ("_handle_eio_disconnect", ("self", "reason"), "forget the state of a closed connection"),
+    (
+        "_trigger_event",
+        ("self", "event", "namespace"),
+        "run the handler of a delivered emit; before `connect`, deliver the events held",
+    ),
     # called
-    ("_trigger_event", ("self", "event", "namespace"), "run the handler of a delivered emit"),
     ("_handle_connect", ("self", "namespace", "data"), "pass on a screened CONNECT"),
     ("_handle_disconnect", ("self", "namespace"), "pass on a screened DISCONNECT"),
     ("_handle_error", ("self", "namespace", "data"), "pass on a screened CONNECT_ERROR"),
@@ -112,7 +117,8 @@ _SERVER_ATTRIBUTES = (
     ),
     (
         "always_connect",
-        "refuse a failed connection as the server accepted it (DISCONNECT or CONNECT_ERROR)",
+        "refuse a failed connection as the server accepted it (error event and DISCONNECT, "
+        "or CONNECT_ERROR)",
     ),
     ("manager", "answer the core's session questions and undo a half-made connection"),
     ("eio", "close a connection the core refuses (eio.disconnect)"),

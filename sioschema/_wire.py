@@ -22,6 +22,7 @@ __all__ = [
     "ACK",
     "BINARY_ACK",
     "BINARY_EVENT",
+    "CLIENT_FRAME_CAP",
     "CONNECT",
     "CONNECT_ERROR",
     "DISCONNECT",
@@ -32,6 +33,7 @@ __all__ = [
     "MAX_ECHOED_NAME",
     "NUMBER_CHARS",
     "RESERVED_EVENTS",
+    "ClientLimits",
     "Header",
     "Limits",
     "WireError",
@@ -88,8 +90,33 @@ class Limits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         for name in self.__struct_fields__:
             value = getattr(self, name)
             if type(value) is not int or value < 1:
-                msg = f"Limits.{name} must be an int >= 1, got {value!r}"
+                msg = f"{type(self).__name__}.{name} must be an int >= 1, got {value!r}"
                 raise ValueError(msg)
+
+
+CLIENT_FRAME_CAP: Final = 4 * 1024 * 1024
+"""The largest websocket message python-engineio's ``AsyncClient`` reads (aiohttp's
+``ws_connect(max_msg_size=...)`` default, 4 MiB): a typed client's default per packet."""
+
+
+class ClientLimits(Limits, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Limits on what a server may send to a typed client (``sioschema.client``).
+
+    A server is trusted more than an anonymous client, so the defaults are wider than
+    :class:`Limits`': a packet may be as large as the largest websocket message
+    python-engineio's ``AsyncClient`` reads at all (4 MiB, aiohttp's ``max_msg_size``
+    default; larger ones never reach it), and nest twice as deep. They still bound what one
+    packet can cost the client. ``max_in_flight`` is not used by the clients.
+    """
+
+    max_payload_bytes: int = CLIENT_FRAME_CAP
+    """Bytes of one packet from the server: its text frame plus its binary attachments."""
+    max_depth: int = 64
+    """Nesting of arrays and objects inside an emit's arguments."""
+    max_early_events: int = 100
+    """Events held for a namespace the client is joining, which the server sent before
+    its CONNECT (an emit from its ``connect`` handler); together they hold at most
+    ``max_payload_bytes``. Past either, an event is refused (logged, ``on_payload_error``)."""
 
 
 class WireError(Exception):

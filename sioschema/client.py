@@ -56,10 +56,10 @@ from ._core import (
 )
 from ._handlers import check_handler
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
-from ._wire import Limits
+from ._wire import ClientLimits, Limits
 from .errors import PayloadError
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["AsyncClient", "Client", "ClientLimits"]
 
 _seams.check("socketio", "engineio")
 
@@ -163,12 +163,15 @@ class _ClientMixin:
 
     def _sioschema_namespaces(self, namespaces: Any) -> Any:
         """python-socketio's default namespaces (those with handlers, else ``/``) plus
-        every bound registry's, so a client joins them without a handler."""
-        if namespaces is not None:
-            return namespaces
-        found = set(self.handlers) | set(self.namespace_handlers) | set(self._sioschema.namespaces)
-        found.discard("*")
-        return sorted(found) or ["/"]
+        every bound registry's, so a client joins them without a handler; the core
+        holds what the server sends them before their CONNECT."""
+        if namespaces is None:
+            found = set(self.handlers) | set(self.namespace_handlers)
+            found |= set(self._sioschema.namespaces)
+            found.discard("*")
+            namespaces = sorted(found) or ["/"]
+        self._sioschema.joining([namespaces] if isinstance(namespaces, str) else namespaces)
+        return namespaces
 
     def _sioschema_auth(self, auth: Any, namespaces: Any) -> Any:
         """Check ``auth`` against the ``auth=`` type of every bound namespace joined."""
@@ -208,7 +211,14 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         for (default ``"error"``); it reaches a handler registered for it as received.
     :param on_payload_error: ``hook(error, sid)`` called for every server message that
         breaks its declared type (it is dropped either way).
-    :param limits: what the server may send (a :class:`~sioschema.Limits`).
+    :param limits: what the server may send (default :class:`ClientLimits`: 4 MiB a
+        packet, depth 64, 100 events held before a namespace's CONNECT); an emit over
+        a limit is logged and given to ``on_payload_error``, never delivered.
+
+    Events the server sends before a namespace's CONNECT (an emit from its ``connect``
+    handler) are held and delivered, validated and in order, once the namespace is
+    joined, before the client's ``connect`` handler (socket.io-client's order); they
+    are dropped with a log line when the namespace is refused or the connection closes.
 
     Every other argument is python-socketio's.
     """
@@ -386,6 +396,7 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
                     ACKING.reset(token)
             elif kind is Connect:
                 self._handle_connect(action.namespace, action.data)
+                self._sioschema_release(action.namespace)  # if not done on `connect`
             elif kind is ConnectError:
                 self._handle_error(action.namespace, action.data)
             elif kind is Disconnect:
@@ -396,6 +407,21 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
                 self._send_packet(pkt)
             elif kind is Close:
                 self.eio.disconnect()
+
+    def _trigger_event(self, event: str, namespace: str, *args: Any) -> Any:
+        if event == "connect" and self._sioschema.holds(namespace):
+            # the namespace has just joined: what the server sent before its CONNECT
+            # goes first, as socket.io-client delivers its buffer before `connect`
+            self._sioschema_release(namespace)
+        return super()._trigger_event(event, namespace, *args)
+
+    def _sioschema_release(self, namespace: str) -> None:
+        for action in self._sioschema.release(_EIO, namespace):
+            if type(action) is Deliver:
+                self._sioschema_deliver(action)
+            elif type(action) is Reply and action.id is not None:
+                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
+                self._send_packet(pkt)
 
     def _sioschema_deliver(self, action: Deliver) -> None:
         core = self._sioschema
@@ -579,6 +605,7 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
                     ACKING.reset(token)
             elif kind is Connect:
                 await self._handle_connect(action.namespace, action.data)
+                await self._sioschema_release(action.namespace)  # if not done on `connect`
             elif kind is ConnectError:
                 await self._handle_error(action.namespace, action.data)
             elif kind is Disconnect:
@@ -588,6 +615,19 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
                 await self._send_packet(pkt)
             elif kind is Close:
                 await self.eio.disconnect()
+
+    async def _trigger_event(self, event: str, namespace: str, *args: Any) -> Any:
+        if event == "connect" and self._sioschema.holds(namespace):
+            await self._sioschema_release(namespace)  # as Client._trigger_event
+        return await super()._trigger_event(event, namespace, *args)
+
+    async def _sioschema_release(self, namespace: str) -> None:
+        for action in self._sioschema.release(_EIO, namespace):
+            if type(action) is Deliver:
+                await self._sioschema_deliver(action)
+            elif type(action) is Reply and action.id is not None:
+                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
+                await self._send_packet(pkt)
 
     async def _sioschema_deliver(self, action: Deliver) -> None:
         core = self._sioschema

@@ -37,7 +37,7 @@ from ._core import (
 from ._docs import DocsPages, Page
 from ._handlers import check_handler as _check_handler
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
-from ._wire import Limits
+from ._wire import Limits, echoed
 from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
@@ -247,20 +247,48 @@ class _ServerMixin:
         _check_handler(event, handler, skip=1)
         return super().on(name, handler, namespace)  # type: ignore[misc]
 
-    def _sioschema_connect_failed(self, eio_sid: str, namespace: str, exc: Exception) -> Any:
+    def _sioschema_connect_failed(
+        self, eio_sid: str, namespace: str, exc: Exception
+    ) -> tuple[str | None, list[Any]]:
         """A connect handler raised: refuse the connection (fail closed), log once.
 
-        Returns the session and the packet to send; python-socketio leaves the
-        half-made session to undo.
+        Returns the session and the packets to send; python-socketio leaves the
+        half-made session to undo. A ``CONNECT_ERROR`` carries the error object; with
+        ``always_connect=True`` the client has its CONNECT already, and the protocol's
+        DISCONNECT carries no data: the error object goes as one error event, then a
+        plain DISCONNECT.
         """
         core = self._sioschema
         error = core.internal_error("connect", namespace)
         error.__cause__ = exc
         reply = core.reject(error, eio_sid)
-        value = {"message": "Connection refused: internal server error", "data": reply}
         sid = self.manager.sid_from_eio_sid(eio_sid, namespace)  # type: ignore[attr-defined]
-        kind = packet.DISCONNECT if self.always_connect else packet.CONNECT_ERROR  # type: ignore[attr-defined]
-        return sid, self.packet_class(kind, data=value, namespace=namespace)
+        if self.always_connect:  # type: ignore[attr-defined]
+            return sid, [
+                self._sioschema_error_packet(namespace, None, reply),
+                self.packet_class(packet.DISCONNECT, namespace=namespace),
+            ]
+        value = {"message": "Connection refused: internal server error", "data": reply}
+        return sid, [self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)]
+
+    def _sioschema_unknown_namespace(self, eio_sid: str, namespace: str | None) -> Any:
+        """The ``CONNECT_ERROR`` for a namespace no handler, registry or ``namespaces=``
+        takes, with the error object (python-socketio's own is a bare ``"Unable to
+        connect"``), logged; ``None`` for a namespace python-socketio accepts."""
+        namespace = namespace or "/"
+        if (
+            namespace in self.handlers  # type: ignore[attr-defined]
+            or namespace in self.namespace_handlers  # type: ignore[attr-defined]
+            or self.namespaces == "*"  # type: ignore[attr-defined]
+            or namespace in self.namespaces  # type: ignore[attr-defined]
+        ):
+            return None
+        shown = echoed(namespace)
+        detail = f"Unknown namespace `{shown}`" if shown else "Unknown namespace"
+        error = PayloadError("unknown_namespace", "", detail, namespace=namespace, kind="packet")
+        reply = self._sioschema.reject(error, eio_sid)
+        value = {"message": detail, "data": reply}
+        return self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
 
     def _sioschema_ack_packet(
         self, event: Event | None, namespace: str, id: int, data: list[Any]
@@ -558,13 +586,18 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             self._sioschema.forget(eio_sid)
 
     def _handle_connect(self, eio_sid: str, namespace: str, data: Any) -> None:
+        refused = self._sioschema_unknown_namespace(eio_sid, namespace)
+        if refused is not None:
+            self._send_packet(eio_sid, refused)
+            return
         try:
             super()._handle_connect(eio_sid, namespace, data)
         except Exception as exc:
-            sid, pkt = self._sioschema_connect_failed(eio_sid, namespace, exc)
+            sid, pkts = self._sioschema_connect_failed(eio_sid, namespace, exc)
             if sid is not None and self.always_connect:
                 self.manager.pre_disconnect(sid, namespace)
-            self._send_packet(eio_sid, pkt)
+            for pkt in pkts:
+                self._send_packet(eio_sid, pkt)
             if sid is not None:
                 self.manager.disconnect(sid, namespace, ignore_queue=True)
 
@@ -853,13 +886,18 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             self._sioschema.forget(eio_sid)
 
     async def _handle_connect(self, eio_sid: str, namespace: str, data: Any) -> None:
+        refused = self._sioschema_unknown_namespace(eio_sid, namespace)
+        if refused is not None:
+            await self._send_packet(eio_sid, refused)
+            return
         try:
             await super()._handle_connect(eio_sid, namespace, data)
         except Exception as exc:
-            sid, pkt = self._sioschema_connect_failed(eio_sid, namespace, exc)
+            sid, pkts = self._sioschema_connect_failed(eio_sid, namespace, exc)
             if sid is not None and self.always_connect:
                 self.manager.pre_disconnect(sid, namespace)
-            await self._send_packet(eio_sid, pkt)
+            for pkt in pkts:
+                await self._send_packet(eio_sid, pkt)
             if sid is not None:
                 await self.manager.disconnect(sid, namespace, ignore_queue=True)
 

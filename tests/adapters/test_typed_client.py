@@ -30,9 +30,20 @@ from examples.tictactoe.api import (
     TicTacToe,
 )
 from sioschema import Event, EventRegistry, PayloadError, RequestRejected, SioSchemaError
-from sioschema.client import Client
+from sioschema.client import Client, ClientLimits
 from tests import apps
-from tests.adapters.quiz import TIMEOUT, Answer, Question, Quiz
+from tests.adapters.quiz import (
+    BLOB,
+    TIMEOUT,
+    WELCOMES,
+    Answer,
+    Lobby,
+    Match,
+    Question,
+    Quiz,
+    Welcome,
+    serve_greeter,
+)
 from tests.conftest import run_server
 from tests.servers import serve_demo, serve_wsgi
 
@@ -296,3 +307,118 @@ def test_a_valid_typed_auth_is_accepted(apps_url: str) -> None:
         client.connect(apps_url, auth=apps.Token(token="ab"), wait_timeout=TIMEOUT)
     assert (caught.value.code, caught.value.path) == ("invalid_payload", "$.token")
     assert not client.connected
+
+
+# -- what a server sends from its connect handler -------------------------------------
+
+
+@pytest.fixture(scope="module", params=["flask", "wsgi", "asgi"])
+def greeter_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    with serve_greeter(request.param) as url:
+        yield url
+
+
+def test_emits_from_the_connect_handler_are_held_until_connected(greeter_url: str) -> None:
+    """The server sends them before its CONNECT packet; all arrive, typed, in order, after
+    the namespace is joined and before its ``connect`` handler runs (as socket.io-client)."""
+    client = Client(registry=[Lobby, Match])
+    seen: list[tuple[str, Any]] = []
+    done = threading.Event()
+
+    def on(namespace: str) -> None:
+        @client.on(Lobby.welcome if namespace == "/" else Match.welcome)
+        def welcome(welcome: Welcome) -> None:
+            assert client.namespaces.get(namespace)  # joined: the client can answer
+            seen.append((namespace, welcome))
+
+        @client.on("blob", namespace=namespace)
+        def blob(data: bytes) -> None:
+            seen.append((namespace, data))
+
+        @client.on("connect", namespace=namespace)
+        def connect() -> None:
+            seen.append((namespace, "connect"))
+            if len(seen) == 2 * (WELCOMES + 2):
+                done.set()
+
+    on("/")
+    on("/match")
+    client.connect(greeter_url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        assert done.wait(TIMEOUT)
+        for namespace in ("/", "/match"):
+            got = [value for ns, value in seen if ns == namespace]
+            assert got == [*(Welcome(n) for n in range(WELCOMES)), BLOB, "connect"]
+    finally:
+        client.disconnect()
+
+
+def test_emits_before_a_refused_connect_are_dropped(
+    greeter_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = Client()
+    seen: list[Any] = []
+    client.on("welcome", seen.append, namespace="/closed")
+    with caplog.at_level(logging.WARNING, logger="sioschema"):
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(
+                greeter_url, namespaces=["/closed"], transports=["websocket"], wait_timeout=TIMEOUT
+            )
+    client.disconnect()
+    assert seen == []
+    assert "dropped 1 events sent before /closed connected: the server refused it" in caplog.text
+
+
+# -- what a client accepts from a server ---------------------------------------------
+
+
+def test_large_and_deep_emits_reach_a_client_with_default_limits(
+    stock: tuple[str, socketio.Server, list[str]],
+) -> None:
+    """``ClientLimits``: 4 MiB a packet and 64 levels, where a server allows a client
+    100 KB and 32."""
+    url, server, joined = stock
+    client = Client(registry=Quiz)
+    delivered: queue.Queue[Any] = queue.Queue()
+    client.on(Quiz.told, delivered.put)
+    client.on("nested", delivered.put)
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        for size in (140_000, 1_500_000):
+            server.emit("told", {"text": "x" * size}, to=joined[0])
+            assert delivered.get(timeout=TIMEOUT) == Question("x" * size)
+        nested: Any = []
+        for _ in range(ClientLimits().max_depth - 1):
+            nested = [nested]
+        server.emit("nested", nested, to=joined[0])
+        assert delivered.get(timeout=TIMEOUT) == nested
+    finally:
+        client.disconnect()
+
+
+def test_an_emit_over_the_clients_limit_is_reported(
+    stock: tuple[str, socketio.Server, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    url, server, joined = stock
+    reported: list[PayloadError] = []
+    client = Client(
+        registry=Quiz,
+        limits=ClientLimits(max_payload_bytes=200_000),
+        on_payload_error=lambda error, sid: reported.append(error),
+    )
+    delivered: queue.Queue[Any] = queue.Queue()
+    client.on(Quiz.told, delivered.put)
+    client.connect(url, transports=["websocket"], wait_timeout=TIMEOUT)
+    try:
+        with caplog.at_level(logging.WARNING, logger="sioschema"):
+            server.emit("told", {"text": "x" * 300_000}, to=joined[0])
+            server.emit("told", {"text": "fine"}, to=joined[0])
+            assert delivered.get(timeout=TIMEOUT) == Question("fine")
+        assert delivered.empty()
+        assert [(e.code, e.event, e.detail) for e in reported] == [
+            ("payload_too_large", "told", "Packet larger than 200000 bytes")
+        ]
+        sid = client.namespaces["/"]
+        assert f"rejected 'told' from {sid} on /: payload_too_large" in caplog.text
+    finally:
+        client.disconnect()

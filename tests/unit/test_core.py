@@ -23,6 +23,7 @@ from sioschema._core import (
     Reply,
     refusal,
 )
+from sioschema.client import ClientLimits
 
 
 class Move(msgspec.Struct, forbid_unknown_fields=True):
@@ -256,6 +257,72 @@ def test_a_client_sees_connect_and_connect_error() -> None:
     core, _ = core_for("client")
     assert core.receive("e1", '0{"sid":"abc"}') == [Connect("/", {"sid": "abc"})]
     assert core.receive("e1", '4{"message":"no"}') == [ConnectError("/", {"message": "no"})]
+
+
+def test_a_client_holds_events_sent_before_the_connect(caplog: pytest.LogCaptureFixture) -> None:
+    """Events for a namespace being joined wait for its CONNECT, then come out in order,
+    validated; at most ``max_early_events``, the rest refused (logged, an ack answered)."""
+    core, sessions = core_for("client", limits=ClientLimits(max_early_events=3))
+    del sessions.joined[("e1", "/")]
+    core.joining(["/"])
+    assert core.receive("e1", '2["moved",{"cells":[1]}]') == []
+    assert core.receive("e1", '2["moved",{"cells":"x"}]') == []
+    assert core.receive("e1", '51-["news",{"_placeholder":true,"num":0}]') == []
+    assert core.receive("e1", b"\x01") == []  # its attachment: held with it
+    with caplog.at_level("WARNING", logger="sioschema"):
+        (over,) = core.receive("e1", '27["moved",{"cells":[2]}]')
+    assert over == Reply("/", 7, over.reply)
+    assert over.reply["error"]["code"] == "rate_limited"
+    assert "rejected 'moved' from e1 on /: rate_limited" in caplog.text
+    (other,) = core.receive("e1", '2/other,["news",1]')  # a namespace not being joined
+    assert type(other) is Refuse
+    assert other.data["data"]["error"]["code"] == "unknown_namespace"
+    assert core.receive("e1", '0{"sid":"s1"}') == [Connect("/", {"sid": "s1"})]
+    sessions.joined[("e1", "/")] = "s1"
+    first, invalid, binary = core.release("e1", "/")
+    assert first == Deliver("s1", "/", None, "moved", Game.moved, (Board([1]),))
+    assert type(invalid) is Reply
+    assert invalid.reply["error"]["path"] == "$.cells"
+    assert binary == Deliver("s1", "/", None, "news", None, [b"\x01"])
+    assert core.release("e1", "/") == []
+    assert not core.holds("/")
+
+
+def test_a_client_drops_held_events_when_refused_or_closed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    core, sessions = core_for("client")
+    del sessions.joined[("e1", "/")]
+    with caplog.at_level("WARNING", logger="sioschema"):
+        core.joining(["/"])
+        core.receive("e1", '2["news",1]')
+        assert core.receive("e1", '4{"message":"no"}') == [ConnectError("/", {"message": "no"})]
+        assert not core.holds("/")
+        assert "dropped 1 events sent before / connected: the server refused it" in caplog.text
+        core.joining(["/"])
+        core.receive("e1", '2["news",1]')
+        core.receive("e1", '2["news",2]')
+        core.forget("e1")
+        assert "dropped 2 events sent before / connected: the connection closed" in caplog.text
+    # after the refusal, a later event for the namespace is refused again
+    (late,) = core.receive("e1", '2["news",1]')
+    assert type(late) is Refuse
+    assert late.data["data"]["error"]["code"] == "unknown_namespace"
+
+
+def test_held_events_are_bounded_in_bytes() -> None:
+    core, sessions = core_for("client", limits=ClientLimits(max_payload_bytes=100))
+    del sessions.joined[("e1", "/")]
+    core.joining(["/"])
+    assert core.receive("e1", '2["news","' + "x" * 60 + '"]') == []
+    (over,) = core.receive("e1", '2["news","' + "y" * 60 + '"]')
+    assert over.reply["error"]["code"] == "payload_too_large"
+
+
+def test_a_client_defaults_to_client_limits() -> None:
+    assert core_for("client")[0].limits == ClientLimits()
+    assert ClientLimits().max_payload_bytes == 4 * 1024 * 1024
+    assert core_for("server")[0].limits == Limits()
 
 
 def test_a_checked_callback_types_the_ack_or_drops_it(caplog: pytest.LogCaptureFixture) -> None:
