@@ -375,6 +375,8 @@ class ArgsCodec:
         "_code",
         "_decoder",
         "_floats",
+        "_huge",
+        "_long",
         "_needles",
         "_one",
         "_out",
@@ -483,13 +485,16 @@ class ArgsCodec:
             if paths is not None and _python_names(paths):
                 self.number_checks = ()
                 self.number_paths = tuple(paths)
-        # only values that may hold a float are checked for NaN / Infinity when sent
-        self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
+        # only values that may hold a float (or a null, msgspec's JSON for NaN and
+        # Infinity) are checked for NaN / Infinity when sent; a refused one always is
+        self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType, mi.NoneType)) for n in nodes)
         self._needles = _outgoing_needles(wrapper, nodes, self.big_ints)
         """What ``encode`` looks for in ``number_text`` of the JSON it sends, to look
         closer (the receiver's screening refuses it with ``invalid_number``): a run of 19
         digits unless the type declares ``bigint`` or its bounds keep every number inside
         int64; a huge exponent where ``msgspec.Raw`` text goes out unread."""
+        self._long = LONG_INT in self._needles
+        self._huge = HUGE_EXPONENTS[0] in self._needles  # text from msgspec.Raw
         if self.big_ints and kind in ("ack", "auth"):
             msg = (
                 f"{label}: `Meta(extra={{'bigint': True}})` is only honoured in requests and "
@@ -682,7 +687,7 @@ class ArgsCodec:
                     obj = msgspec.convert(data, self._struct, str_keys=True)
         except msgspec.ValidationError as exc:
             # msgspec writes NaN and Infinity as null: say what the value is, not `null`
-            if self._floats:
+            if not raw or text.find(b"null") >= 0:
                 self._check_finite(data if not raw else values, event, namespace)
             raise self._validation_error(exc, event, namespace) from None
         except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
@@ -695,13 +700,13 @@ class ArgsCodec:
             raise error from None
         if raw:
             # msgspec writes NaN and Infinity as null: look closer only then
-            if self._floats and b"null" in text:
+            if self._floats and text.find(b"null") >= 0:
                 self._check_finite(values, event, namespace)
             if not exact:
                 # the validated form: fields the type does not declare never leave
                 parts = [_encode(v) for v in msgspec.structs.astuple(obj)]
                 text = b"[" + b",".join(parts) + b"]"
-            if self._needles:
+            if self._long and text.translate(NUMBER_CHARS).find(LONG_INT) >= 0 or self._huge:
                 self._check_text(text, event, namespace)
             out: Any = tuple(msgspec.Raw(part) for part in parts)
         else:
@@ -710,7 +715,7 @@ class ArgsCodec:
             # Dicts and other convertible values: send the validated form, so fields the
             # type does not declare never leave the process.
             out = data if exact else self._out(obj)
-            if self._needles:
+            if self._long or self._huge:
                 self._check_text(_encode(out), event, namespace)
         return out[0] if arity == 1 else tuple(out)
 
@@ -748,10 +753,7 @@ class ArgsCodec:
         receiver's screening refuses. A byte-table translation and a search; the value is
         decoded and walked only when they find something that may be one."""
         numbers = text.translate(NUMBER_CHARS)
-        for needle in self._needles:
-            if numbers.partition(needle)[1]:
-                break
-        else:
+        if not any(numbers.find(needle) >= 0 for needle in self._needles):
             return
         try:
             value = _decode_json(text)
@@ -782,7 +784,7 @@ class ArgsCodec:
             checked = self._one.decode(part)
         except msgspec.ValidationError as exc:
             # msgspec writes NaN and Infinity as null: say what the value is, not `null`
-            if self._floats and b"null" in part:
+            if part.find(b"null") >= 0:
                 self._check_finite(value, event, namespace, one=True)
             raise self._validation_error(exc, event, namespace) from None
         except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
@@ -794,12 +796,13 @@ class ArgsCodec:
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
         # msgspec writes NaN and Infinity as null: look closer only then
-        if self._floats and b"null" in part:
+        if self._floats and part.find(b"null") >= 0:
             self._check_finite(value, event, namespace, one=True)
         if type(value) is not self._classes[0]:
             # the validated form: fields the type does not declare never leave
             part = _encode(checked)
-        if self._needles:
+        # (``find``, not ``in``: ``in`` on bytes first tries an int and raises inside)
+        if self._long and part.translate(NUMBER_CHARS).find(LONG_INT) >= 0 or self._huge:
             self._check_text(part, event, namespace, one=True)
         return msgspec.Raw(part)
 
