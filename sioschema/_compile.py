@@ -32,6 +32,7 @@ from typing import Annotated, Any, Final
 import msgspec
 import msgspec.inspect as mi
 
+from ._regex import Unportable, js_pattern
 from ._wire import FRACTIONS, HUGE_EXPONENTS, LONG_INT, NUMBER_CHARS, is_finite, number_problem
 from .errors import ErrorCode, PayloadError, RegistryError
 
@@ -355,6 +356,18 @@ def _outgoing_needles(
     return ((LONG_INT,) if ints else ()) + (HUGE_EXPONENTS if raws else ())
 
 
+def _pattern_problem(node: mi.Type) -> tuple[str, Unportable] | None:
+    """The first ``Meta(pattern=...)`` under ``node`` that JavaScript, which reads the
+    documents' patterns, cannot read as Python's ``re`` does, with why."""
+    for found in _nodes(node):
+        if isinstance(found, mi.StrType) and found.pattern is not None:
+            try:
+                js_pattern(found.pattern)
+            except Unportable as exc:
+                return found.pattern, exc
+    return None
+
+
 def _plural(n: int) -> str:
     if n == 0:
         return "no arguments"
@@ -446,6 +459,16 @@ class ArgsCodec:
             raise RegistryError(refused)
         assert isinstance(wrapper, mi.StructType)
         nodes = _nodes(wrapper)
+        for tp, field in zip(types, wrapper.fields, strict=True):
+            problem = _pattern_problem(field.type)
+            if problem is not None:
+                pattern, exc = problem
+                msg = (
+                    f"{label}: the pattern {pattern!r} in `{declared_repr(tp)}` means one thing "
+                    f"on the server (Python `re`) and another in the documents (JavaScript): "
+                    f"{exc}"
+                )
+                raise RegistryError(msg)
         # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
         self.big_ints = any(_bigint(n) for n in nodes)
         # what the packet codec must still check on a message that decoded and validated
@@ -687,7 +710,7 @@ class ArgsCodec:
                     obj = msgspec.convert(data, self._struct, str_keys=True)
         except msgspec.ValidationError as exc:
             # msgspec writes NaN and Infinity as null: say what the value is, not `null`
-            if not raw or text.find(b"null") >= 0:
+            if not raw or text.partition(b"null")[1]:
                 self._check_finite(data if not raw else values, event, namespace)
             raise self._validation_error(exc, event, namespace) from None
         except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
@@ -700,13 +723,13 @@ class ArgsCodec:
             raise error from None
         if raw:
             # msgspec writes NaN and Infinity as null: look closer only then
-            if self._floats and text.find(b"null") >= 0:
+            if self._floats and text.partition(b"null")[1]:
                 self._check_finite(values, event, namespace)
             if not exact:
                 # the validated form: fields the type does not declare never leave
                 parts = [_encode(v) for v in msgspec.structs.astuple(obj)]
                 text = b"[" + b",".join(parts) + b"]"
-            if self._long and text.translate(NUMBER_CHARS).find(LONG_INT) >= 0 or self._huge:
+            if self._long and text.translate(NUMBER_CHARS).partition(LONG_INT)[1] or self._huge:
                 self._check_text(text, event, namespace)
             out: Any = tuple(msgspec.Raw(part) for part in parts)
         else:
@@ -753,7 +776,7 @@ class ArgsCodec:
         receiver's screening refuses. A byte-table translation and a search; the value is
         decoded and walked only when they find something that may be one."""
         numbers = text.translate(NUMBER_CHARS)
-        if not any(numbers.find(needle) >= 0 for needle in self._needles):
+        if not any(numbers.partition(needle)[1] for needle in self._needles):
             return
         try:
             value = _decode_json(text)
@@ -784,7 +807,7 @@ class ArgsCodec:
             checked = self._one.decode(part)
         except msgspec.ValidationError as exc:
             # msgspec writes NaN and Infinity as null: say what the value is, not `null`
-            if part.find(b"null") >= 0:
+            if part.partition(b"null")[1]:
                 self._check_finite(value, event, namespace, one=True)
             raise self._validation_error(exc, event, namespace) from None
         except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
@@ -796,13 +819,13 @@ class ArgsCodec:
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
         # msgspec writes NaN and Infinity as null: look closer only then
-        if self._floats and part.find(b"null") >= 0:
+        if self._floats and part.partition(b"null")[1]:
             self._check_finite(value, event, namespace, one=True)
         if type(value) is not self._classes[0]:
             # the validated form: fields the type does not declare never leave
             part = _encode(checked)
-        # (``find``, not ``in``: ``in`` on bytes first tries an int and raises inside)
-        if self._long and part.translate(NUMBER_CHARS).find(LONG_INT) >= 0 or self._huge:
+        # (``partition``, not ``in``: ``in`` on bytes first tries an int and raises inside)
+        if self._long and part.translate(NUMBER_CHARS).partition(LONG_INT)[1] or self._huge:
             self._check_text(part, event, namespace, one=True)
         return msgspec.Raw(part)
 
