@@ -462,11 +462,11 @@ class ArgsCodec:
         for tp, field in zip(types, wrapper.fields, strict=True):
             problem = _pattern_problem(field.type)
             if problem is not None:
-                pattern, exc = problem
+                pattern, unportable = problem
                 msg = (
                     f"{label}: the pattern {pattern!r} in `{declared_repr(tp)}` means one thing "
                     f"on the server (Python `re`) and another in the documents (JavaScript): "
-                    f"{exc}"
+                    f"{unportable}"
                 )
                 raise RegistryError(msg)
         # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
