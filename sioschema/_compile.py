@@ -32,7 +32,8 @@ from typing import Annotated, Any, Final
 import msgspec
 import msgspec.inspect as mi
 
-from ._wire import FRACTIONS, HUGE_EXPONENTS, LONG_INT, is_finite
+from ._regex import Unportable, js_pattern
+from ._wire import FRACTIONS, HUGE_EXPONENTS, LONG_INT, NUMBER_CHARS, is_finite, number_problem
 from .errors import ErrorCode, PayloadError, RegistryError
 
 __all__ = ["ArgsCodec", "declared_repr"]
@@ -44,6 +45,8 @@ _MALFORMED_RAW = "A `msgspec.Raw` value does not hold one JSON value"
 _AT = " - at `"
 _KEY = "key` in `"  # msgspec's path of a dict key: ``key` in `$.scores``
 _INDEX = re.compile(r"^\$\[(\d+)\]")
+_BYTE = re.compile(r"\(byte (\d+)\)$")
+_NON_FINITE = (b"NaN", b"Infinity", b"-Infinity")
 
 
 def _nodes(root: mi.Type) -> list[mi.Type]:
@@ -219,9 +222,27 @@ def _raw_as_builtins(obj: Any) -> Any:
     if isinstance(obj, msgspec.Raw):
         try:
             return _decode_json(obj)
-        except msgspec.DecodeError:
+        except msgspec.ValidationError:  # untyped JSON refuses only a number: 1e400
+            raise _BadNumber(_OUT_OF_RANGE) from None
+        except msgspec.DecodeError as exc:
+            if _non_finite_literal(obj, exc):
+                raise _BadNumber(_NOT_JSON) from None
             raise TypeError(_MALFORMED_RAW) from None
     return msgspec.to_builtins(obj)
+
+
+class _BadNumber(TypeError):
+    """A ``msgspec.Raw`` holds a number no JSON receiver accepts (``NaN``, ``1e400``)."""
+
+
+_NOT_JSON = "NaN and Infinity are not JSON"
+_OUT_OF_RANGE = "Number out of range"
+
+
+def _non_finite_literal(text: bytes | msgspec.Raw, exc: msgspec.DecodeError) -> bool:
+    """Whether msgspec refused ``text`` at a ``NaN`` / ``Infinity`` literal."""
+    found = _BYTE.search(str(exc))
+    return found is not None and bytes(text)[int(found.group(1)) :].startswith(_NON_FINITE)
 
 
 def _builtins(value: Any) -> Any:
@@ -313,6 +334,40 @@ def _pydantic_problem(types: tuple[Any, ...], wrapper: mi.Type | None, label: st
     return None
 
 
+def _outgoing_needles(
+    wrapper: mi.StructType, nodes: list[mi.Type], big_ints: bool
+) -> tuple[bytes, ...]:
+    """What :meth:`ArgsCodec.encode` searches ``number_text`` of the JSON it sends for
+    before it looks closer: :data:`LONG_INT` when a number out of int64 could be sent
+    (not when the type declares ``bigint``, nor when its bounds keep every number of a
+    validated value inside int64), :data:`HUGE_EXPONENTS` where ``msgspec.Raw`` text
+    leaves unread (``1e400``). Fields a record skips never leave: the validated form
+    is what is sent."""
+    raws = any(isinstance(n, mi.RawType) for n in nodes)
+    ints = False
+    if not big_ints:
+        for field in wrapper.fields:
+            found = _number_paths(field.type, field.name, set())
+            if found is None or found:
+                # a number out of int64 can hide somewhere, or sits in an unbounded field
+                ints = any(_takes_number(n) for n in _nodes(field.type))
+                if ints:
+                    break
+    return ((LONG_INT,) if ints else ()) + (HUGE_EXPONENTS if raws else ())
+
+
+def _pattern_problem(node: mi.Type) -> tuple[str, Unportable] | None:
+    """The first ``Meta(pattern=...)`` under ``node`` that JavaScript, which reads the
+    documents' patterns, cannot read as Python's ``re`` does, with why."""
+    for found in _nodes(node):
+        if isinstance(found, mi.StrType) and found.pattern is not None:
+            try:
+                js_pattern(found.pattern)
+            except Unportable as exc:
+                return found.pattern, exc
+    return None
+
+
 def _plural(n: int) -> str:
     if n == 0:
         return "no arguments"
@@ -333,6 +388,9 @@ class ArgsCodec:
         "_code",
         "_decoder",
         "_floats",
+        "_huge",
+        "_long",
+        "_needles",
         "_one",
         "_out",
         "_raw",
@@ -401,6 +459,16 @@ class ArgsCodec:
             raise RegistryError(refused)
         assert isinstance(wrapper, mi.StructType)
         nodes = _nodes(wrapper)
+        for tp, field in zip(types, wrapper.fields, strict=True):
+            problem = _pattern_problem(field.type)
+            if problem is not None:
+                pattern, unportable = problem
+                msg = (
+                    f"{label}: the pattern {pattern!r} in `{declared_repr(tp)}` means one thing "
+                    f"on the server (Python `re`) and another in the documents (JavaScript): "
+                    f"{unportable}"
+                )
+                raise RegistryError(msg)
         # an int marked ``extra={"bigint": True}`` lets integers beyond int64 in
         self.big_ints = any(_bigint(n) for n in nodes)
         # what the packet codec must still check on a message that decoded and validated
@@ -440,8 +508,24 @@ class ArgsCodec:
             if paths is not None and _python_names(paths):
                 self.number_checks = ()
                 self.number_paths = tuple(paths)
-        # only values that may hold a float are checked for NaN / Infinity when sent
-        self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType)) for n in nodes)
+        # only values that may hold a float (or a null, msgspec's JSON for NaN and
+        # Infinity) are checked for NaN / Infinity when sent; a refused one always is
+        self._floats = any(isinstance(n, (mi.FloatType, mi.AnyType, mi.NoneType)) for n in nodes)
+        self._needles = _outgoing_needles(wrapper, nodes, self.big_ints)
+        """What ``encode`` looks for in ``number_text`` of the JSON it sends, to look
+        closer (the receiver's screening refuses it with ``invalid_number``): a run of 19
+        digits unless the type declares ``bigint`` or its bounds keep every number inside
+        int64; a huge exponent where ``msgspec.Raw`` text goes out unread."""
+        self._long = LONG_INT in self._needles
+        self._huge = HUGE_EXPONENTS[0] in self._needles  # text from msgspec.Raw
+        if self.big_ints and kind in ("ack", "auth"):
+            msg = (
+                f"{label}: `Meta(extra={{'bigint': True}})` is only honoured in requests and "
+                "emits; the screening of every ACK and CONNECT packet refuses integers beyond "
+                "int64 (`invalid_number`), so this type could never be received; send such "
+                "integers as strings (`str`) or in a request or emit"
+            )
+            raise RegistryError(msg)
         self.packet_decoder: msgspec.json.Decoder[Any] | None = None
         """Decodes a whole event array, ``["<tag>", *args]``, in one pass (requests)."""
         self.packet_type: type[msgspec.Struct] | None = None
@@ -608,13 +692,12 @@ class ArgsCodec:
             error = self._error("bad_arity", detail, event, namespace, "$")
             raise error
         exact = all(type(v) is c for v, c in zip(values, self._classes, strict=True))
+        text = b""
         try:
             if raw:
                 parts = [_encode(v) for v in values]
-                obj = self._decoder.decode(b"[" + b",".join(parts) + b"]")
-                # msgspec writes NaN and Infinity as null: look closer only then
-                suspect = self._floats and any(b"null" in part for part in parts)
-                data: Any = _builtins(values) if suspect else None
+                text = b"[" + b",".join(parts) + b"]"
+                obj = self._decoder.decode(text)
             else:
                 try:
                     data = msgspec.to_builtins(values)
@@ -626,35 +709,96 @@ class ArgsCodec:
                 else:
                     obj = msgspec.convert(data, self._struct, str_keys=True)
         except msgspec.ValidationError as exc:
+            # msgspec writes NaN and Infinity as null: say what the value is, not `null`
+            if not raw or text.partition(b"null")[1]:
+                self._check_finite(data if not raw else values, event, namespace)
             raise self._validation_error(exc, event, namespace) from None
         except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
-            error = self._error("invalid_payload", _MALFORMED_RAW, event, namespace, "$")
+            raise self._raw_error(text, event, namespace) from None
+        except _BadNumber as exc:  # a Raw holding NaN or 1e400
+            error = self._error("invalid_number", str(exc), event, namespace, "$")
             raise error from None
         except TypeError as exc:  # an object msgspec cannot serialise
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
-        if data is not None and self._floats and not is_finite(data):
-            detail = "NaN and Infinity are not JSON"
-            error = self._error("invalid_number", detail, event, namespace, "$")
-            raise error
         if raw:
+            # msgspec writes NaN and Infinity as null: look closer only then
+            if self._floats and text.partition(b"null")[1]:
+                self._check_finite(values, event, namespace)
             if not exact:
                 # the validated form: fields the type does not declare never leave
                 parts = [_encode(v) for v in msgspec.structs.astuple(obj)]
+                text = b"[" + b",".join(parts) + b"]"
+            if self._long and text.translate(NUMBER_CHARS).partition(LONG_INT)[1] or self._huge:
+                self._check_text(text, event, namespace)
             out: Any = tuple(msgspec.Raw(part) for part in parts)
         else:
+            if self._floats and not is_finite(data):
+                self._check_finite(data, event, namespace)
             # Dicts and other convertible values: send the validated form, so fields the
             # type does not declare never leave the process.
             out = data if exact else self._out(obj)
+            if self._long or self._huge:
+                self._check_text(_encode(out), event, namespace)
         return out[0] if arity == 1 else tuple(out)
 
-    def _finite(self, value: Any, event: str, namespace: str) -> bool:
-        """Whether ``value`` holds no NaN or Infinity (``msgspec.Raw`` read as its JSON)."""
+    def _number_error(
+        self, found: tuple[str, str], event: str, namespace: str, one: bool
+    ) -> PayloadError:
+        """``invalid_number`` at the path ``number_problem`` found; ``one``: it walked
+        the single value of ``_encode_one``, not the argument list."""
+        detail, path = found
+        if self.arity == 1 and not one:
+            path = _INDEX.sub("$", path, count=1)
+        shown = f"{detail}{_AT}{path}`" if path != "$" else detail
+        return self._error("invalid_number", shown, event, namespace, path)
+
+    def _check_finite(self, value: Any, event: str, namespace: str, one: bool = False) -> None:
+        """Raise ``invalid_number`` when ``value`` (all the arguments: a tuple, or the
+        one value of ``_encode_one``) holds a NaN or an infinity; ``msgspec.Raw`` is read
+        as its JSON."""
         try:
-            return is_finite(_builtins(value))
+            data = _builtins(value)
+        except _BadNumber as exc:
+            error = self._error("invalid_number", str(exc), event, namespace, "$")
+            raise error from None
         except TypeError as exc:  # a Raw whose text only passed inside its container
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
+        if is_finite(data):
+            return
+        found = number_problem(data, big_ints=True)
+        if found is not None:
+            raise self._number_error(found, event, namespace, one)
+
+    def _check_text(self, text: bytes, event: str, namespace: str, one: bool = False) -> None:
+        """Raise ``invalid_number`` when the JSON about to be sent holds a number the
+        receiver's screening refuses. A byte-table translation and a search; the value is
+        decoded and walked only when they find something that may be one."""
+        numbers = text.translate(NUMBER_CHARS)
+        if not any(numbers.partition(needle)[1] for needle in self._needles):
+            return
+        try:
+            value = _decode_json(text)
+        except msgspec.ValidationError:  # untyped JSON refuses only a number: 1e400
+            error = self._error("invalid_number", _OUT_OF_RANGE, event, namespace, "$")
+            raise error from None
+        found = number_problem(value, big_ints=self.big_ints)
+        if found is not None:
+            raise self._number_error(found, event, namespace, one)
+
+    def _raw_error(self, text: bytes, event: str, namespace: str) -> PayloadError:
+        """The error for JSON text that does not decode: a ``msgspec.Raw`` holding a
+        ``NaN`` or ``Infinity`` literal (``invalid_number``, as the screening words it),
+        or one that does not hold one JSON value."""
+        try:
+            _decode_json(text)
+        except msgspec.DecodeError as exc:
+            if _non_finite_literal(text, exc):
+                return self._error("invalid_number", _NOT_JSON, event, namespace, "$")
+        except msgspec.ValidationError:
+            return self._error("invalid_number", _OUT_OF_RANGE, event, namespace, "$")
+        return self._error("invalid_payload", _MALFORMED_RAW, event, namespace, "$")
 
     def _encode_one(self, value: Any, event: str, namespace: str) -> msgspec.Raw:
         """``encode(raw=True)`` of a single value: the common case, kept short."""
@@ -662,21 +806,27 @@ class ArgsCodec:
             part = _encode(value)
             checked = self._one.decode(part)
         except msgspec.ValidationError as exc:
+            # msgspec writes NaN and Infinity as null: say what the value is, not `null`
+            if part.partition(b"null")[1]:
+                self._check_finite(value, event, namespace, one=True)
             raise self._validation_error(exc, event, namespace) from None
         except msgspec.DecodeError:  # text a Raw holds broke the encoded JSON
-            error = self._error("invalid_payload", _MALFORMED_RAW, event, namespace, "$")
+            raise self._raw_error(part, event, namespace) from None
+        except _BadNumber as exc:  # a Raw holding NaN or 1e400
+            error = self._error("invalid_number", str(exc), event, namespace, "$")
             raise error from None
         except TypeError as exc:  # an object msgspec cannot serialise
             error = self._error("invalid_payload", str(exc), event, namespace, "$")
             raise error from None
         # msgspec writes NaN and Infinity as null: look closer only then
-        if self._floats and b"null" in part and not self._finite(value, event, namespace):
-            detail = "NaN and Infinity are not JSON"
-            error = self._error("invalid_number", detail, event, namespace, "$")
-            raise error
+        if self._floats and part.partition(b"null")[1]:
+            self._check_finite(value, event, namespace, one=True)
         if type(value) is not self._classes[0]:
             # the validated form: fields the type does not declare never leave
             part = _encode(checked)
+        # (``partition``, not ``in``: ``in`` on bytes first tries an int and raises inside)
+        if self._long and part.translate(NUMBER_CHARS).partition(LONG_INT)[1] or self._huge:
+            self._check_text(part, event, namespace, one=True)
         return msgspec.Raw(part)
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "echoed",
     "event_name",
     "is_finite",
+    "number_problem",
     "has_long_int",
     "maybe_too_deep",
     "in_numbers",
@@ -383,3 +384,45 @@ def is_finite(value: Any) -> bool:
         elif kind is dict:
             stack.extend(item.values())
     return True
+
+
+_NOT_JSON: Final = "NaN and Infinity are not JSON"
+_OUT_OF_INT64: Final = "Integer out of the int64 range"
+
+
+def number_problem(value: Any, *, big_ints: bool = False) -> tuple[str, str] | None:
+    """The first number of a JSON value (lists, tuples, dicts, scalars) that the
+    screening of a received packet refuses with ``invalid_number``: a NaN or infinite
+    float, an integer outside int64 unless ``big_ints``. Returns its message and its
+    JSON path from ``$`` (``$.points[2]``), or ``None`` when every number passes.
+
+    The walk of an outgoing value that a cheap look (``null`` or a run of 19 digits in
+    its JSON) made suspect, so that what is sent is what its receiver accepts."""
+    stack: list[tuple[Any, str]] = [(value, "$")]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, path = pop()
+        kind = type(item)
+        if kind is float:
+            if item - item != 0.0:  # inf - inf and nan - nan are nan
+                return _NOT_JSON, path
+        elif kind is int:
+            if not big_ints and not INT64_MIN <= item <= INT64_MAX:
+                return _OUT_OF_INT64, path
+        elif kind is list or kind is tuple:
+            # pushed in reverse: the first offending item is the one reported
+            for i in range(len(item) - 1, -1, -1):
+                push((item[i], f"{path}[{i}]"))
+        elif kind is dict:
+            for key, child in reversed(item.items()):
+                name = key if type(key) is str else str(key)
+                push((child, f"{path}.{name}" if _NAME.fullmatch(name) else _keyed(path, name)))
+    return None
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _keyed(path: str, key: str) -> str:
+    """``$["a b"]``: a key that is no identifier, written as msgspec would not need to."""
+    return f"{path}[{msgspec.json.encode(key).decode()}]"

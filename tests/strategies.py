@@ -8,6 +8,7 @@ random text after the Engine.IO message prefix.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -175,3 +176,29 @@ def with_hostile_number(draw: st.DrawFn, values: st.SearchStrategy[Any]) -> str:
     if text.startswith("{"):
         return '{"zz":' + number + ("}" if text == "{}" else "," + text[1:])
     return text
+
+
+# -- numbers a server may try to send (tests/unit/test_numbers.py) -------------------------
+
+EDGE_NUMBERS = [
+    2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 2**64, 2**70, -(2**70),
+    math.nan, math.inf, -math.inf, 1e308, -0.0, 0.5, 1e16, 1e20,
+]  # fmt: skip
+"""The int64 edges and beyond, NaN and the infinities, and floats whose JSON looks long."""
+
+any_number = st.one_of(
+    st.sampled_from(EDGE_NUMBERS),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.floats(),
+    st.integers(min_value=-3, max_value=3),
+)
+"""A Python number as a handler might return it: in range or not, finite or not."""
+
+numbers_json = st.recursive(
+    st.one_of(any_number, st.sampled_from([None, True, "a", "1e400"])),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b c", "x"]), inner)
+    ),
+    max_leaves=5,
+)
+"""A JSON-like Python value whose numbers are :data:`any_number`."""

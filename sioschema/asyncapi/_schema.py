@@ -1,12 +1,16 @@
 """JSON Schema for the document: msgspec's output, in the dialect AsyncAPI reads.
 
 msgspec writes JSON Schema 2020-12. The AsyncAPI Schema Object (2.x and 3.x) is a
-superset of draft-07, so three things are rewritten, nothing else is generated here:
+superset of draft-07, so four things are rewritten, nothing else is generated here:
 
 - tuples: ``prefixItems`` + ``items`` become ``items: [...]`` + ``additionalItems``;
 - ``discriminator``: an OpenAPI object in msgspec, the property name (a string) in AsyncAPI;
 - component keys: sanitised to ``^[\\w\\d.\\-_]+$`` and kept unique, with every ``$ref``
-  following the new key.
+  following the new key;
+- ``pattern``: the server checks it with Python's ``re``, readers of the document with
+  JavaScript's ``RegExp`` (``u`` mode): it is written in JavaScript's spelling of the same
+  pattern (:func:`~sioschema._regex.js_pattern`; ``$`` becomes ``(?=\\n?$)``, ``\\Z``
+  becomes ``$``). What has no exact spelling was refused when the registry was created.
 
 Two things are made independent of the msgspec release: every ``description`` is rendered
 by sioschema's own rule (:func:`~sioschema._text.clean_text`), and ``{"type": "null"}`` comes
@@ -21,6 +25,7 @@ from typing import Any
 
 import msgspec
 
+from .._regex import js_pattern
 from .._text import clean_text
 
 __all__ = ["REF", "Schemas", "unique_key"]
@@ -108,6 +113,8 @@ def _draft07(schema: Any, renames: dict[str, str]) -> Any:
             out[key] = _draft07(value, renames)
         elif key == "$ref" and isinstance(value, str) and value.startswith(REF):
             out[key] = REF + renames[value[len(REF) :]]
+        elif key == "pattern" and isinstance(value, str):
+            out[key] = js_pattern(value)
         elif key == "description" and isinstance(value, str):
             text = clean_text(value)
             if text is not None:

@@ -132,21 +132,23 @@ def test_an_emit_callback_never_gets_a_refused_or_invalid_ack(
             _until(lambda: len(seen) == 5, "the room's two acks reported")
         assert got == []
         int64 = "Integer out of the int64 range"
-        assert seen[:2] == [
-            ("invalid_ack", "free", int64, sids[0]),
-            ("invalid_ack", "question", int64, sids[1]),
-        ]
+        # two clients answer the first two emits: their acks may arrive in either order
+        assert sorted(seen[:2]) == sorted(
+            [("invalid_ack", "free", int64, sids[0]), ("invalid_ack", "question", int64, sids[1])]
+        )
         assert seen[2][:2] == ("invalid_ack", "question") and seen[2][3] == sids[0]
         assert sorted(seen[3:]) == sorted(
             [("invalid_ack", "question", "Expected `int`, got `str`", sids[0])]
             + [("invalid_ack", "question", int64, sids[1])]
         )
         lines = [r.getMessage() for r in caplog.records if r.name == "sioschema"]
-        assert lines[:3] == [
-            f"dropped the ack of 'free' from {sids[0]} on /: invalid_ack ({int64})",
-            f"dropped the ack of 'question' from {sids[1]} on /: invalid_ack ({int64})",
-            f"dropped the ack of 'question' from {sids[0]} on /: invalid_ack at $",
-        ]
+        assert sorted(lines[:2]) == sorted(
+            [
+                f"dropped the ack of 'free' from {sids[0]} on /: invalid_ack ({int64})",
+                f"dropped the ack of 'question' from {sids[1]} on /: invalid_ack ({int64})",
+            ]
+        )
+        assert lines[2] == f"dropped the ack of 'question' from {sids[0]} on /: invalid_ack at $"
         assert len(lines) == 5
         assert all(_waiting(server, sid) == [] for sid in sids)
         assert a.events == [] and b.events == []

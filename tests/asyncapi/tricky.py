@@ -61,7 +61,7 @@ class Page(msgspec.Struct, Generic[T]):
 class Profile(msgspec.Struct, forbid_unknown_fields=True):
     """A player's public profile."""
 
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern="^[a-z]+$")]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[a-z]+\Z")]
     status: Status
     since: datetime.datetime
     avatar: bytes | None = None

@@ -87,7 +87,7 @@ class Everything(msgspec.Struct, forbid_unknown_fields=True, rename={"kebab": "k
     Second paragraph.
     """
 
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=8, pattern="^[a-z]+$")]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=8, pattern=r"^[a-z]+\Z")]
     maybe: int | None
     kebab: int = 0
     optional: str | None = None
