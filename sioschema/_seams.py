@@ -18,12 +18,14 @@ holds when the attribute exists and its leading parameters are exactly these (up
 may add parameters after them, with defaults). Optional fields: ``keywords``, more
 keyword arguments sioschema passes (a named parameter or ``**kwargs`` takes them);
 ``value``, what a constant must equal; ``since``, the release that added the name
-(sioschema does without it before).
+(sioschema does without it before); ``needs``, the client package a manager cannot be
+built without (not checked where it is not installed: no such manager can exist).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import re
 from importlib.metadata import PackageNotFoundError, version
@@ -47,6 +49,9 @@ class Seam(NamedTuple):
     """What the attribute must equal, for a constant whose value sioschema relies on."""
     since: str | None = None
     """The release that added the name; older releases are not checked for it."""
+    needs: str | None = None
+    """The module the owner cannot be built without (a message queue's client package):
+    where it is not installed, no such object exists and the seam is not checked."""
 
 
 _SERVER_METHODS = (
@@ -349,6 +354,16 @@ SEAMS: tuple[Seam, ...] = (
         None,
         "release the connection to the broker on close()",
     ),
+    *(
+        Seam(
+            "socketio.AsyncAioPikaManager",
+            name,
+            None,
+            f"release the connection to the broker on aclose() (manager.{name})",
+            needs="aio_pika",
+        )
+        for name in ("publisher_connection", "publisher_channel", "publisher_exchange")
+    ),
     Seam(
         "flask_socketio.SocketIO",
         "server_options",
@@ -435,6 +450,8 @@ def _broken(seam: Seam, built: dict[str, Any] | None) -> str | None:
     """
     package = seam.owner.partition(".")[0]
     if seam.since is not None and _numbers(version(_DISTRIBUTIONS[package])) < _numbers(seam.since):
+        return None
+    if seam.needs is not None and importlib.util.find_spec(seam.needs) is None:
         return None
     try:
         owner = _resolve(seam.owner)

@@ -390,10 +390,18 @@ class AsyncEmitter(_EmitterBase):
 
     async def aclose(self) -> None:
         """Release the manager's connection to the queue (emitting again reconnects)."""
-        redis = getattr(self.manager, "redis", None)
-        if redis is not None:
+        manager = self.manager
+        redis = getattr(manager, "redis", None)
+        if redis is not None:  # AsyncRedisManager
             await redis.aclose()
-            self.manager.connected = False
+            manager.connected = False
+        connection = getattr(manager, "publisher_connection", None)
+        if connection is not None:  # AsyncAioPikaManager
+            # forgotten first: its next publish connects again, as on its first one
+            manager.publisher_connection = None
+            manager.publisher_channel = None
+            manager.publisher_exchange = None
+            await connection.close()
 
     async def __aenter__(self) -> AsyncEmitter:
         return self
