@@ -361,7 +361,7 @@ def _unpacked(message: Any) -> Any:
     hands data to its clients: one value, or a tuple of several."""
     if not isinstance(message, dict) or message.get("method") != "emit":
         return message
-    data = message.get("data")
+    data: Any = message.get("data")
     if message.get("binary"):
         attachments = [base64.b64decode(a) for a in data[1:]]
         data = packet.Packet.reconstruct_binary(data[0], attachments)
