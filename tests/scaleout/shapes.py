@@ -4,7 +4,8 @@
 - ``asgi`` / ``wsgi``: a ``sioschema.socketio.AsyncServer`` under uvicorn / a sync
   ``Server`` under werkzeug, with ``serializer=`` SERIALIZER (``codec``: sioschema's
   own default, or python-socketio's ``default`` / ``msgpack``) and, unless QUEUE is
-  ``memory``, python-socketio's Redis manager on QUEUE; prints ``port <n>``.
+  ``memory``, python-socketio's Redis manager on QUEUE (``wsgi`` also takes an
+  ``amqp://`` QUEUE: a ``KombuManager``); prints ``port <n>``.
 - ``emit`` / ``aemit``: a write-only ``Emitter`` / ``AsyncEmitter`` on QUEUE that emits
   every shape once per line read on stdin (``{"to": ...}``) and answers ``{}``.
 
@@ -142,7 +143,9 @@ def wsgi_server(serializer: str, queue: str) -> None:
     from sioschema.socketio import Server
     from tests.servers import serve_wsgi
 
-    manager = {} if queue == "memory" else {"client_manager": socketio.RedisManager(queue)}
+    managers = {"memory": None, "amqp": socketio.KombuManager, "redis": socketio.RedisManager}
+    kind = managers[queue.partition(":")[0]]
+    manager = {} if kind is None else {"client_manager": kind(queue)}
     sio = Server(async_mode="threading", registry=Shapes, **_server_options(serializer), **manager)
 
     @sio.on(Shapes.shout)
