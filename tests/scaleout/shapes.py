@@ -52,6 +52,9 @@ VALUES: dict[str, Any] = {
     "items": [1, 2],
     "two": ("a", Pos(1, 2)),
 }
+BYTES: list[Any] = [(b"abc", {"n": 1}), b"one", [b"x", 2]]
+"""The data of the undeclared ``bytes`` emits: two arguments, one, one list."""
+RAW_BYTES = [(b"abc", {"n": 1}), (b"one",), ([b"x", 2],)]
 RAW: dict[str, tuple[Any, ...]] = {
     "none": (),
     "scalar": (7,),
@@ -75,6 +78,8 @@ def _registry() -> type[EventRegistry]:
     asks = {f"ask_{s}": Emit(None, ack=TYPES[s]) for s in SHAPES}
     events = {
         "shout": Event(emits=list(emits.values())),
+        # undeclared emits of bytes (binary packets; base64 on the queue)
+        "shout_bytes": Event(),
         "ask": Event(request=Ask, ack=str, emits=list(asks.values())),
         **{f"ack_{s}": Event(ack=TYPES[s]) for s in SHAPES},
         **{f"req_{s}": Event(request=TYPES[s], ack=TYPES[s]) for s in SHAPES},
@@ -114,6 +119,11 @@ def asgi_server(serializer: str, queue: str) -> None:
         for shape in SHAPES:  # to every client of the namespace
             await sio.emit(getattr(Shapes, f"put_{shape}"), VALUES[shape])
 
+    @sio.on(Shapes.shout_bytes)
+    async def shout_bytes(sid: str) -> None:
+        for data in BYTES:
+            await sio.emit("bytes", data)
+
     @sio.on(Shapes.ask)
     async def ask(sid: str, ask: Ask) -> str:
         try:
@@ -152,6 +162,11 @@ def wsgi_server(serializer: str, queue: str) -> None:
     def shout(sid: str) -> None:
         for shape in SHAPES:  # to every client of the namespace
             sio.emit(getattr(Shapes, f"put_{shape}"), VALUES[shape])
+
+    @sio.on(Shapes.shout_bytes)
+    def shout_bytes(sid: str) -> None:
+        for data in BYTES:
+            sio.emit("bytes", data)
 
     @sio.on(Shapes.ask)
     def ask(sid: str, ask: Ask) -> str:

@@ -23,7 +23,7 @@ import socketio
 from sioschema.client import Client
 from tests.scaleout.brokers import RedisServer
 from tests.scaleout.harness import emitter, server_node, subscribers, wait_until
-from tests.scaleout.shapes import RAW, SHAPES, TYPED, VALUES, Recorder, Shapes
+from tests.scaleout.shapes import RAW, RAW_BYTES, SHAPES, TYPED, VALUES, Recorder, Shapes
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -39,6 +39,7 @@ class Side:
     role: str
     stock: socketio.Client
     stock_got: Recorder
+    stock_bytes: list[tuple[Any, ...]]
     typed: Client
     typed_got: Recorder
 
@@ -55,10 +56,13 @@ class Setup:
         return self.sides if self.queue == "redis" else [sender]
 
 
-def _stock(url: str, serializer: str, got: Recorder) -> socketio.Client:
+def _stock(
+    url: str, serializer: str, got: Recorder, got_bytes: list[tuple[Any, ...]]
+) -> socketio.Client:
     client = socketio.Client(reconnection=False, serializer=_client_serializer(serializer))
     for shape in SHAPES:
         client.on(f"put_{shape}", got.handler(shape))
+    client.on("bytes", lambda *args: got_bytes.append(args))
     client.connect(url, transports=["websocket"], wait_timeout=WAIT)
     return client
 
@@ -103,10 +107,10 @@ def setup(request: pytest.FixtureRequest, redis: RedisServer) -> Iterator[Setup]
         sides: list[Side] = []
         try:
             for role, url in [("asgi", asgi_url), ("wsgi", wsgi_url)]:
-                stock_got, typed_got = Recorder(), Recorder()
-                stock = _stock(url, serializer, stock_got)
+                stock_got, typed_got, stock_bytes = Recorder(), Recorder(), []
+                stock = _stock(url, serializer, stock_got, stock_bytes)
                 typed = _typed(url, serializer, typed_got)
-                sides.append(Side(role, stock, stock_got, typed, typed_got))
+                sides.append(Side(role, stock, stock_got, stock_bytes, typed, typed_got))
             if queue == "redis":
                 # a server subscribes when its first client connects
                 wait_until(lambda: subscribers(redis.url) == 2, WAIT, "both servers subscribed")
@@ -209,3 +213,16 @@ def test_emitter_emits_arrive_with_their_declared_arguments(setup: Setup, role: 
     with emitter(role, setup.redis_url, MODULE, setup.serializer) as out:
         assert out.send({"to": None}) == {}
     _assert_received(setup, setup.sides)
+
+
+@pytest.mark.parametrize("setup", REDIS, ids=_id, indirect=True)
+@pytest.mark.parametrize("sender", [0, 1], ids=["asgi-emits", "wsgi-emits"])
+def test_binary_arguments_cross_redis_as_emitted(setup: Setup, sender: int) -> None:
+    """Undeclared emits with bytes (binary packets, or msgpack's own bytes; base64 on
+    the queue): two arguments, one, one list, as emitted, on both processes."""
+    for side in setup.sides:
+        side.stock_bytes.clear()
+    setup.sides[sender].stock.call("shout_bytes", timeout=WAIT)
+    for side in setup.sides:
+        wait_until(lambda side=side: len(side.stock_bytes) >= 3, WAIT, side.role)
+        assert side.stock_bytes == RAW_BYTES, side.role
