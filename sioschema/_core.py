@@ -890,6 +890,9 @@ class Core:
         """Check what this side sends: return its name, JSON data, namespace and
         declaration (``None`` for an undeclared name, whose data is left as given).
 
+        The data is packed as python-socketio reads it: ``None`` for no argument, a
+        tuple for several, any other value (never a tuple) for one.
+
         A server sends :class:`Emit` declarations, a client :class:`Event` ones; raises
         :class:`~sioschema.SioSchemaError` for the other kind or an unbound registry,
         :class:`~sioschema.PayloadError` when ``data`` breaks the declared type.
@@ -920,6 +923,10 @@ class Core:
         name = declared.name
         codec = declared.payload_codec if isinstance(declared, Emit) else declared.request_codec
         data = codec.encode(data, name, ns, raw=self.raw_out)
+        if type(data) is tuple and codec.arity == 1:
+            # python-socketio sends a tuple as several arguments: one tuple-typed
+            # argument goes out as the one JSON array it is
+            data = list(data)
         return name, data, ns, declared
 
     def checked_callback(

@@ -18,18 +18,20 @@ holds when the attribute exists and its leading parameters are exactly these (up
 may add parameters after them, with defaults). Optional fields: ``keywords``, more
 keyword arguments sioschema passes (a named parameter or ``**kwargs`` takes them);
 ``value``, what a constant must equal; ``since``, the release that added the name
-(sioschema does without it before).
+(sioschema does without it before); ``needs``, the client package a manager cannot be
+built without (not checked where it is not installed: no such manager can exist).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NamedTuple
 
-__all__ = ["SEAMS", "Seam", "SeamError", "check"]
+__all__ = ["SEAMS", "Seam", "SeamError", "check", "older_than"]
 
 
 class Seam(NamedTuple):
@@ -47,6 +49,9 @@ class Seam(NamedTuple):
     """What the attribute must equal, for a constant whose value sioschema relies on."""
     since: str | None = None
     """The release that added the name; older releases are not checked for it."""
+    needs: str | None = None
+    """The module the owner cannot be built without (a message queue's client package):
+    where it is not installed, no such object exists and the seam is not checked."""
 
 
 _SERVER_METHODS = (
@@ -317,6 +322,19 @@ SEAMS: tuple[Seam, ...] = (
             ("name", "name the message queue in a PublishError (manager.name)"),
         )
     ),
+    *(
+        Seam(
+            owner,
+            "_handle_emit",
+            ("self", "message"),
+            "read a queued emit's data as its argument list before python-socketio 5.15.1"
+            " (which packs and unpacks them itself)",
+        )
+        for owner in (
+            "socketio.pubsub_manager.PubSubManager",
+            "socketio.async_pubsub_manager.AsyncPubSubManager",
+        )
+    ),
     Seam(
         "socketio.KafkaManager",
         "name",
@@ -341,6 +359,16 @@ SEAMS: tuple[Seam, ...] = (
         "publisher_connection",
         None,
         "release the connection to the broker on close()",
+    ),
+    *(
+        Seam(
+            "socketio.AsyncAioPikaManager",
+            name,
+            None,
+            f"release the connection to the broker on aclose() (manager.{name})",
+            needs="aio_pika",
+        )
+        for name in ("publisher_connection", "publisher_channel", "publisher_exchange")
     ),
     Seam(
         "flask_socketio.SocketIO",
@@ -398,6 +426,11 @@ def _numbers(release: str) -> tuple[int, ...]:
     return tuple(int(part) for part in found.group().split(".")) if found else ()
 
 
+def older_than(package: str, release: str) -> bool:
+    """Whether the installed ``package`` (``"socketio"``, ...) is older than ``release``."""
+    return _numbers(version(_DISTRIBUTIONS[package])) < _numbers(release)
+
+
 def _get(seam: Seam, owner: Any, built: dict[str, Any] | None) -> tuple[bool, Any]:
     """Whether ``seam.name`` is on the owner (or, with ``built``, on an object of it),
     and its value."""
@@ -423,6 +456,8 @@ def _broken(seam: Seam, built: dict[str, Any] | None) -> str | None:
     """
     package = seam.owner.partition(".")[0]
     if seam.since is not None and _numbers(version(_DISTRIBUTIONS[package])) < _numbers(seam.since):
+        return None
+    if seam.needs is not None and importlib.util.find_spec(seam.needs) is None:
         return None
     try:
         owner = _resolve(seam.owner)

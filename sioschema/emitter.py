@@ -32,7 +32,7 @@ import socketio
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from . import _seams
-from ._codec import CodecPacket, writes_raw
+from ._codec import CodecPacket, pack_arguments, writes_raw
 from ._core import Core
 from ._registry import Emit, Event, EventRegistry, P
 from .errors import SioSchemaError
@@ -148,6 +148,8 @@ class _EmitterBase:
         self._core = Core(registry)
         # msgspec-encoded JSON goes out as it is when the manager writes with msgspec
         self._core.raw_out = writes_raw(manager)
+        # the servers read an emit's arguments as they were emitted
+        pack_arguments(manager)
         self.manager = manager
         # Redis managers return what PUBLISH answered (the subscribers that got it) or
         # ``None`` when they gave up; other managers return nothing
@@ -388,10 +390,18 @@ class AsyncEmitter(_EmitterBase):
 
     async def aclose(self) -> None:
         """Release the manager's connection to the queue (emitting again reconnects)."""
-        redis = getattr(self.manager, "redis", None)
-        if redis is not None:
+        manager = self.manager
+        redis = getattr(manager, "redis", None)
+        if redis is not None:  # AsyncRedisManager
             await redis.aclose()
-            self.manager.connected = False
+            manager.connected = False
+        connection = getattr(manager, "publisher_connection", None)
+        if connection is not None:  # AsyncAioPikaManager
+            # forgotten first: its next publish connects again, as on its first one
+            manager.publisher_connection = None
+            manager.publisher_channel = None
+            manager.publisher_exchange = None
+            await connection.close()
 
     async def __aenter__(self) -> AsyncEmitter:
         return self

@@ -410,12 +410,16 @@ def _member(event: str, params: list[str]) -> list[str]:
     return [f"  {_key(event)}: (", *(f"    {param}," for param in params), "  ) => void;"]
 
 
-def _error_message(channel: _spec.Channel) -> _spec.Message:
-    for op in channel.operations:
-        for message in op.replies:
-            if message.kind == "error_ack":
-                return message
-    msg = "no error ack in the description"  # pragma: no cover - _spec always adds one
+def _error_message(spec: _spec.Spec) -> _spec.Message:
+    """A message whose payload is the error reply: the error ack of a namespace with
+    client events, or the error event every namespace has (a namespace of emits only
+    has no error ack)."""
+    for channel in spec.channels:
+        for op in channel.operations:
+            for message in (op.message, *op.replies):
+                if message.kind in ("error_ack", "error_event"):
+                    return message
+    msg = "no error reply in the description"  # pragma: no cover - _spec always adds one
     raise AssertionError(msg)
 
 
@@ -428,7 +432,7 @@ def _error_components(spec: _spec.Spec) -> tuple[dict[str, Any], str, str]:
     """The components, with the error code union as a component of its own; the keys
     of the error reply and of its body."""
     components = dict(spec.schemas)
-    error_ack = _ref_key(_error_message(spec.channels[0]).payload)
+    error_ack = _ref_key(_error_message(spec).payload)
     error_body = _ref_key(components[error_ack]["properties"]["error"])
     body = dict(components[error_body])
     properties = dict(body["properties"])

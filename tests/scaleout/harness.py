@@ -40,12 +40,14 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
 class Node:
     """One process of ``tests.scaleout.nodes``; its stderr goes to a temporary file."""
 
-    def __init__(self, role: str, url: str) -> None:
+    def __init__(
+        self, role: str, url: str, module: str = "tests.scaleout.nodes", *more: str
+    ) -> None:
         self.role = role
         self._log = tempfile.TemporaryFile("w+")
         self.process = subprocess.Popen(
             # -W error: a warning in a node fails it, as in the test process
-            [sys.executable, "-W", "error", "-m", "tests.scaleout.nodes", role, url],
+            [sys.executable, "-W", "error", "-m", module, role, *more, url],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -88,9 +90,12 @@ def server(role: str, queue: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def server_node(role: str, queue: str) -> Iterator[tuple[str, Node]]:
-    """A server process on the queue; yields its URL and the process (for its log)."""
-    node = Node(role, queue)
+def server_node(
+    role: str, queue: str, module: str = "tests.scaleout.nodes", *more: str
+) -> Iterator[tuple[str, Node]]:
+    """A server process on the queue; yields its URL and the process (for its log).
+    ``module`` runs it (``python -m module role *more queue``)."""
+    node = Node(role, queue, module, *more)
     try:
         line = node.readline(STARTUP)
         assert line.startswith("port "), line + node.log()
@@ -116,8 +121,10 @@ class EmitterProcess(Node):
 
 
 @contextlib.contextmanager
-def emitter(role: str, queue: str) -> Iterator[EmitterProcess]:
-    node = EmitterProcess(role, queue)
+def emitter(
+    role: str, queue: str, module: str = "tests.scaleout.nodes", *more: str
+) -> Iterator[EmitterProcess]:
+    node = EmitterProcess(role, queue, module, *more)
     try:
         yield node
     finally:

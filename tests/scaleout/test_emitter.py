@@ -322,3 +322,75 @@ def test_a_flask_app_on_redis_publishes_no_invalid_emit(redis: RedisServer) -> N
         if getattr(sio.server.manager, "redis", None) is not None:
             sio.server.manager.redis.close()
     assert watch.notes() == [{"seq": 2, "text": "valid"}]
+
+
+class _Broker:
+    """What python-socketio's AsyncAioPikaManager calls of ``aio_pika`` (a stand-in:
+    aio_pika is not installed here, see docs/scaleout.md): connections it opens and
+    closes, messages it publishes."""
+
+    class exceptions:  # noqa: N801 - aio_pika's module name
+        class ChannelInvalidStateError(Exception):
+            pass
+
+    class DeliveryMode:
+        PERSISTENT = 2
+
+    class ExchangeType:
+        FANOUT = "fanout"
+
+    class Message:
+        def __init__(self, body: bytes, delivery_mode: int) -> None:
+            self.body = body
+
+    def __init__(self) -> None:
+        self.connections: list[_Broker.Connection] = []
+        self.published: list[bytes] = []
+
+    async def connect_robust(self, url: str) -> _Broker.Connection:
+        connection = _Broker.Connection(self)
+        self.connections.append(connection)
+        return connection
+
+    class Connection:
+        def __init__(self, broker: _Broker) -> None:
+            self.broker = broker
+            self.closed = False
+
+        async def channel(self) -> Any:
+            return self
+
+        async def declare_exchange(self, name: str, kind: str) -> Any:
+            return self
+
+        async def publish(self, message: Any, routing_key: str) -> None:
+            assert not self.closed, "published on a closed connection"
+            self.broker.published.append(message.body)
+
+        async def close(self) -> None:
+            self.closed = True
+
+
+async def test_the_async_emitter_on_amqp_releases_its_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``aclose()`` closes the connection python-socketio's AsyncAioPikaManager opened
+    for publishing, and the next emit opens a new one."""
+    from socketio import async_aiopika_manager
+
+    broker = _Broker()
+    monkeypatch.setattr(async_aiopika_manager, "aio_pika", broker)
+    emitter = AsyncEmitter(Lobby, "amqp://guest:guest@127.0.0.1:1//")
+    assert type(emitter.manager) is socketio.AsyncAioPikaManager
+    await emitter.emit(Lobby.note, Note(seq=1, text="a"))
+    assert [c.closed for c in broker.connections] == [False]
+    await emitter.aclose()
+    assert [c.closed for c in broker.connections] == [True]
+    await emitter.aclose()  # nothing left to release
+    await emitter.emit(Lobby.note, Note(seq=2, text="b"))
+    assert [c.closed for c in broker.connections] == [True, False]
+    async with emitter:
+        pass
+    assert [c.closed for c in broker.connections] == [True, True]
+    seqs = [published_args(msgspec.json.decode(body))[0]["seq"] for body in broker.published]
+    assert seqs == [1, 2]

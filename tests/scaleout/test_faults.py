@@ -1,4 +1,5 @@
-"""Redis stopped in the middle of a run and started again on the same port.
+"""Redis stopped in the middle of a run and started again on the same port, and Redis
+paused (SIGSTOP) under an emitter with and without a ``socket_timeout``.
 
 What each side sees, measured on real processes:
 
@@ -18,13 +19,19 @@ What each side sees, measured on real processes:
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
 from collections import Counter
+from typing import Any
 
 import pytest
 
+from sioschema.emitter import Emitter, PublishError
 from tests.scaleout.brokers import RedisServer
 from tests.scaleout.harness import Listener, emitter, server_node, subscribers, wait_until
+from tests.scaleout.lobby import Lobby, Note
 
 K = 50
 
@@ -153,3 +160,45 @@ def test_redis_down_and_back(redis: RedisServer) -> None:
         finally:
             a.close()
             b.close()
+
+
+def _emit(emitter: Emitter, seq: int) -> Any:
+    try:
+        return emitter.emit(Lobby.note, Note(seq=seq, text="hung"))
+    except PublishError as error:
+        return error
+
+
+def test_redis_hung_with_a_socket_timeout(redis: RedisServer) -> None:
+    """Redis paused with SIGSTOP (its sockets stay open, nothing answers): with
+    redis-py's default ``socket_timeout`` (none before redis-py 8, 5 s from 8) an emit
+    during a 1 s pause waits until Redis answers again; with
+    ``redis_options={"socket_timeout": ...}`` python-socketio's manager gives up after
+    its two tries and the emitter raises ``PublishError``; once Redis runs again, the
+    same emitter publishes."""
+    assert redis.process is not None
+    pid = redis.process.pid
+    bounded = Emitter(Lobby, redis.url, redis_options={"socket_timeout": 0.3})
+    unbounded = Emitter(Lobby, redis.url)
+    try:
+        assert (_emit(bounded, 1), _emit(unbounded, 2)) == (0, 0)  # connected, no server
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            refused = _emit(bounded, 3)
+            # the unbounded emit answers once Redis runs again
+            resume = threading.Timer(1.0, os.kill, (pid, signal.SIGCONT))
+            resume.start()
+            waited = _emit(unbounded, 4)
+            resume.join()
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert isinstance(refused, PublishError), refused
+        assert str(refused) == (
+            "Could not publish `note` on `/` to the redis message queue (channel `socketio`): "
+            "nothing was sent"
+        )
+        assert waited == 0
+        assert _emit(bounded, 5) == 0
+    finally:
+        bounded.close()
+        unbounded.close()

@@ -8,11 +8,14 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import socketio
 
 from tests.scaleout.brokers import RabbitMQ, rabbitmq
-from tests.scaleout.harness import Listener, emitter, server, wait_until
+from tests.scaleout.harness import Listener, emitter, server, server_node, wait_until
+from tests.scaleout.shapes import RAW, SHAPES, Recorder
 
 K = 100
 
@@ -63,3 +66,40 @@ def test_kombu_emits_cross_exactly_once(broker: RabbitMQ) -> None:
     rooms = Counter(range(K))
     assert a.seqs(0, 900_000) == rooms + Counter(100_000 + i for i in range(K))
     assert b.seqs(0, 900_000) == rooms + Counter(200_000 + i for i in range(K)) + Counter([500_000])
+
+
+def test_kombu_keeps_argument_shapes(broker: RabbitMQ) -> None:
+    """Each argument shape (see ``tests/scaleout/test_shapes.py``) from a sync server's
+    emit and from the ``Emitter`` reaches both servers' clients as declared."""
+    shapes = "tests.scaleout.shapes"
+    with (
+        server_node("wsgi", broker.url, shapes, "codec") as (first, _),
+        server_node("wsgi", broker.url, shapes, "codec") as (second, _),
+    ):
+        got = [Recorder(), Recorder()]
+        clients: list[Any] = []
+        try:
+            for url, recorder in zip([first, second], got, strict=True):
+                client = socketio.Client(reconnection=False)
+                for shape in SHAPES:
+                    client.on(f"put_{shape}", recorder.handler(shape))
+                client.connect(url, transports=["websocket"], wait_timeout=20)
+                clients.append(client)
+            # each server declares its queue when its first client connects: shout until
+            # the other server's client hears it
+            deadline = time.monotonic() + 60
+            while len(got[1].wait(0.2)) < len(SHAPES):
+                clients[0].call("shout", timeout=20)
+                assert time.monotonic() < deadline, "the second server never got a shout"
+            for recorder in got:
+                recorder.clear()
+            clients[1].call("shout", timeout=20)
+            assert [recorder.wait(20) for recorder in got] == [RAW, RAW]
+            for recorder in got:
+                recorder.clear()
+            with emitter("emit", broker.url, shapes, "codec") as out:
+                assert out.send({"to": None}) == {}
+            assert [recorder.wait(20) for recorder in got] == [RAW, RAW]
+        finally:
+            for client in clients:
+                client.disconnect()

@@ -155,3 +155,10 @@ class Shapes(EventRegistry, namespace="/shapes", title="Shapes", auth=Token):
         ack=(Named("class"), Named("class")),
         name="seat:take",
     )
+
+
+class Bulletin(EventRegistry, namespace="/", title="Bulletin"):
+    """A namespace the server only broadcasts on: no client event, so no error ack
+    (only the error event); listed first, its channel comes first."""
+
+    posted = Emit(Room)

@@ -32,6 +32,16 @@ def test_stdout() -> None:
     assert done.stdout == typescript.render(TicTacToe)
 
 
+def test_a_first_namespace_of_emits_only() -> None:
+    """Its namespace has no error ack: the error types come from the error event."""
+    from tests.typescript.corners import Bulletin, Shapes
+
+    done = cli("typescript", "tests.typescript.corners:Bulletin", "tests.typescript.corners:Shapes")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == typescript.render([Bulletin, Shapes])
+    assert "export interface ErrorAck {" in done.stdout
+
+
 def test_several_registries_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "contract.ts"
     done = cli(

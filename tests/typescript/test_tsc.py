@@ -11,7 +11,7 @@ import pytest
 from examples.tictactoe.api import TicTacToe
 from sioschema import typescript
 from tests.asyncapi import tricky
-from tests.typescript.corners import Shapes
+from tests.typescript.corners import Bulletin, Shapes
 from tests.typescript.tsc import STRICT, STRICTEST, diagnostics, project, tsc
 
 CLIENT = Path(__file__).with_name("tictactoe_client.ts")
@@ -20,6 +20,8 @@ CONTRACTS: dict[str, Any] = {
     "tricky": [tricky.Game, tricky.Chat],
     "shapes": Shapes,
     "renamed_error_event": ([tricky.Game, tricky.Chat], "oops:error"),
+    "emits_only": Bulletin,
+    "emits_only_first": [Bulletin, Shapes],
 }
 
 
