@@ -87,6 +87,20 @@ logger = logging.getLogger("sioschema")
 _NO_HEADER = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
 
 
+def _args_text(body: str, name: str) -> str | None:
+    """The JSON array of an EVENT's arguments, cut from its body ``["<name>",...]``
+    when the name is written plainly; ``None`` when there is no body (data decoded by
+    another serializer, or rebuilt with binary attachments) or it is written otherwise
+    (spaces, escapes)."""
+    head = f'["{name}"'
+    if not body.startswith(head):
+        return None
+    rest = body[len(head) :]
+    if rest[:1] == ",":
+        return "[" + rest[1:]
+    return "[]" if rest == "]" else None
+
+
 # -- actions --------------------------------------------------------------------------
 
 
@@ -536,7 +550,7 @@ class Core:
                 self.pending[eio_sid] = Pending(header, data, size)
                 return None
             if kind == EVENT:
-                return self._event(sid, namespace, id, data)
+                return self._event(sid, namespace, id, data, frame[header.body :])
             assert id is not None
             return Acked(sid, namespace, id, data)
         except WireError as error:
@@ -556,8 +570,12 @@ class Core:
             return Refuse(namespace, {"message": error.detail, "data": reply})
         return Connect(namespace, typed)
 
-    def _event(self, sid: str, namespace: str, id: int | None, data: list[Any]) -> Action:
-        """An EVENT that passed screening: find its declaration, validate its arguments."""
+    def _event(
+        self, sid: str, namespace: str, id: int | None, data: list[Any], body: str = ""
+    ) -> Action:
+        """An EVENT that passed screening: find its declaration, validate its arguments.
+
+        ``body``: the JSON text ``data`` was decoded from (a text frame's), or ``""``."""
         name: str = data[0]
         sessions = self.sessions
         assert sessions is not None
@@ -568,7 +586,9 @@ class Core:
         if event is None:  # an undeclared event: passed on as received
             return Deliver(sid, namespace, id, name, None, data[1:])
         try:
-            args = self._codec_of(event).decode(data[1:], name, namespace)
+            args = self._codec_of(event).decode(
+                data[1:], name, namespace, text=_args_text(body, name)
+            )
         except PayloadError as error:
             return self._reply(error, sid, id)
         return Deliver(sid, namespace, id, name, event, args)

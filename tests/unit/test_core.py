@@ -267,3 +267,38 @@ def test_a_checked_callback_types_the_ack_or_drops_it(caplog: pytest.LogCaptureF
     with pytest.raises(PayloadError) as caught:
         core.read_ack(Game.ask, "/", ({"x": "a"},))
     assert caught.value.code == "invalid_ack"
+
+
+@pytest.mark.parametrize(
+    ("frame", "error"),
+    [
+        (
+            "21" + '["move",' + ",".join(["[]"] * 30_000) + "]",
+            ("bad_arity", "Expected 1 argument, got 30000", "$"),
+        ),
+        (
+            "21" + '["move",[' + ",".join(["{}"] * 30_000) + "]]",
+            ("invalid_payload", "Expected `object`, got `array`", "$"),
+        ),
+        (
+            "21" + '["tally",{"1":[' + ",".join(["[]"] * 30_000) + "]}]",
+            ("invalid_payload", "Expected `int`, got `array` - at `$[...]`", "$[...]"),
+        ),
+        (
+            "21" + '["files",[' + ",".join(["{}"] * 30_000) + "]]",
+            ("invalid_payload", "Expected `bytes`, got `array`", "$"),
+        ),
+    ],
+)
+def test_a_frame_of_tiny_containers_is_refused_as_any_other(
+    frame: str, error: tuple[str, str, str]
+) -> None:
+    """The rejection is worded from the frame's own text; written with spaces (the text
+    is then encoded again from the decoded arguments) the answer is the same."""
+    core, _ = core_for()
+    spaced = frame.replace('["', '[ "', 1).replace('",', '" ,', 1)
+    for sent in (frame, spaced):
+        (action,) = core.receive("e1", sent)
+        assert isinstance(action, Reply) and action.id == 1
+        body = action.reply["error"]
+        assert (body["code"], body["message"], body["path"]) == error
