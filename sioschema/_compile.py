@@ -33,7 +33,7 @@ import msgspec
 import msgspec.inspect as mi
 
 from ._wire import FRACTIONS, HUGE_EXPONENTS, LONG_INT, is_finite
-from .errors import ErrorCode, PayloadError, RegistryError
+from .errors import ErrorCode, PayloadError, RegistryError, _clip
 
 __all__ = ["ArgsCodec", "declared_repr"]
 
@@ -530,9 +530,16 @@ class ArgsCodec:
         # A single argument is reported from ``$`` as if it were the whole payload.
         # A dict key is reported as ``key` in `<path>```: the path of its object, a
         # valid JSON path, is kept, and the message says it is a key.
+        # The client's own text (an unknown field name, a key, a tag or enum value) sits
+        # in ``<what>``: it is cut at MAX_ECHOED_TEXT, and so is the path, so neither
+        # repeats more than that of what the client sent. The path is the last part
+        # (``rpartition``: the client's text may hold `` - at ``` itself).
         text = str(exc)
-        head, sep, tail = text.partition(_AT)
-        path = tail[:-1] if sep else "$"
+        head, sep, tail = text.rpartition(_AT)
+        if not sep:
+            head = text
+        head = _clip(head)
+        path = _clip(tail[:-1]) if sep else "$"
         key = path.startswith(_KEY)
         if key:
             path = path[len(_KEY) :]

@@ -55,7 +55,7 @@ from ._wire import (
     is_finite,
     parse_header,
 )
-from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError
+from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError, _clip
 from .inspect import RegistryInfo, by_namespace, check_error_event
 
 __all__ = [
@@ -524,7 +524,7 @@ class Core:
                 return ConnectError(namespace, data)
             sid = sessions.sid(eio_sid, namespace)
             if sid is None:
-                detail = f"Not connected to namespace `{namespace}`"
+                detail = f"Not connected to namespace `{_clip(namespace)}`"
                 raise WireError(code="unknown_namespace", detail=detail)
             if kind == CONNECT_ERROR:
                 raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
@@ -567,7 +567,7 @@ class Core:
             (typed,) = codec.decode((auth,), "connect", namespace)
         except PayloadError as error:
             reply = self.reject(error, eio_sid)
-            return Refuse(namespace, {"message": error.detail, "data": reply})
+            return Refuse(namespace, {"message": error.message, "data": reply})
         return Connect(namespace, typed)
 
     def _event(
@@ -627,7 +627,7 @@ class Core:
         if sid is None:  # it left the namespace while the attachments came
             error = WireError(
                 code="unknown_namespace",
-                detail=f"Not connected to namespace `{header.namespace}`",
+                detail=f"Not connected to namespace `{_clip(header.namespace)}`",
                 event=name,
             )
             return [self._refuse(eio_sid, header, error)]
@@ -647,7 +647,7 @@ class Core:
         )
         reply = self.reject(failure, sid or eio_sid)
         if sid is None or header.type == CONNECT:
-            return Refuse(namespace, {"message": error.detail, "data": reply})
+            return Refuse(namespace, {"message": failure.message, "data": reply})
         is_event = header.type == EVENT or header.type == BINARY_EVENT
         return Reply(namespace, header.id if is_event else None, reply)
 

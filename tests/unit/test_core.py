@@ -302,3 +302,23 @@ def test_a_frame_of_tiny_containers_is_refused_as_any_other(
         assert isinstance(action, Reply) and action.id == 1
         body = action.reply["error"]
         assert (body["code"], body["message"], body["path"]) == error
+
+
+def test_a_reply_caps_its_path_and_event_and_escapes_only_markup() -> None:
+    """What the reply repeats is cut and free of tags; msgspec's ``<=`` is no tag."""
+    error = PayloadError(
+        "invalid_payload",
+        "<b" + "e" * 300,
+        "Expected `int` <= 2 <a" + "m" * 2000,
+        path="$." + "p" * 300,
+    )
+    assert error.reply() == {
+        "error": {
+            "code": "invalid_payload",
+            "message": "Expected `int` <= 2 \\u003ca" + "m" * (1024 - 27) + "\u2026",
+            "path": "$." + "p" * 254 + "\u2026",
+            "event": "\\u003cb" + "e" * 249 + "\u2026",
+        }
+    }
+    assert error.message == error.reply()["error"]["message"]
+    assert str(error).endswith("m" * 2000)  # the server's own exception keeps it all
