@@ -230,9 +230,10 @@ def demo(session: nox.Session) -> None:
 
 BENCHMARKS = ("micro", "packet", "memory", "gc_pauses", "roundtrip", "e2e")
 # by name only: the validation checks of every contender (a CI check, seconds), the
-# callgrind instruction counts (needs valgrind; minutes) and the scale-out figures
+# callgrind instruction counts and the cost of refusing hostile frames (need valgrind;
+# minutes) and the scale-out figures
 # (needs redis-server)
-ON_DEMAND = ("proof", "instructions", "scaleout")
+ON_DEMAND = ("proof", "instructions", "scaleout", "rejections")
 E2E_CHART = "docs/benchmarks/e2e.svg"
 # the run the chart is drawn from: `python -m benchmarks.chart` redraws it from this
 E2E_RESULTS = "docs/benchmarks/e2e.json"

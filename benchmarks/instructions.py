@@ -164,10 +164,15 @@ def floor_cases(p: Any) -> dict[str, Callable[[], Any]]:
 
 def child(kind: str, size: str, names: list[str], events: int) -> None:
     """Run each case: warm up, collect, mark, then the counted loop. Prints the labels."""
+    run_counted(cases(kind, size, names), events)
+
+
+def run_counted(found: dict[str, Callable[[], Any]], events: int) -> None:
+    """The child's side of :func:`callgrind`: each case warmed up, the collector run,
+    the mark, then ``events`` calls in the counted loop; prints the labels."""
     import logging
 
     logging.disable(logging.WARNING)  # rejected events are logged; not here
-    found = cases(kind, size, names)
     labels = []
     for label, fn in found.items():
         for _ in range(max(3, min(events // 20, 100))):
@@ -192,6 +197,14 @@ def _totals(path: Path) -> int:
 
 def count(kind: str, size: str, names: Iterable[str], events: int) -> dict[str, float]:
     """Instructions per event, per case label, for one benchmark and payload size."""
+    child_args = [kind, size, str(events), *names]
+    return callgrind("benchmarks.instructions", child_args, events)
+
+
+def callgrind(module: str, child_args: list[str], events: int) -> dict[str, float]:
+    """Instructions per event, per case label: ``python -m <module> --child
+    <child_args>`` under callgrind, a child that runs its cases through
+    :func:`run_counted` with ``events`` events each."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         msg = (
@@ -211,12 +224,9 @@ def count(kind: str, size: str, names: Iterable[str], events: int) -> dict[str, 
                 f"--callgrind-out-file={out}",
                 sys.executable,
                 "-m",
-                "benchmarks.instructions",
+                module,
                 "--child",
-                kind,
-                size,
-                str(events),
-                *names,
+                *child_args,
             ],
             capture_output=True,
             text=True,

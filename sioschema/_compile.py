@@ -34,7 +34,7 @@ import msgspec.inspect as mi
 
 from ._regex import Unportable, js_pattern
 from ._wire import FRACTIONS, HUGE_EXPONENTS, LONG_INT, NUMBER_CHARS, is_finite, number_problem
-from .errors import ErrorCode, PayloadError, RegistryError
+from .errors import ErrorCode, PayloadError, RegistryError, _clip
 
 __all__ = ["ArgsCodec", "declared_repr"]
 
@@ -614,9 +614,16 @@ class ArgsCodec:
         # A single argument is reported from ``$`` as if it were the whole payload.
         # A dict key is reported as ``key` in `<path>```: the path of its object, a
         # valid JSON path, is kept, and the message says it is a key.
+        # The client's own text (an unknown field name, a key, a tag or enum value) sits
+        # in ``<what>``: it is cut at MAX_ECHOED_TEXT, and so is the path, so neither
+        # repeats more than that of what the client sent. The path is the last part
+        # (``rpartition``: the client's text may hold `` - at ``` itself).
         text = str(exc)
-        head, sep, tail = text.partition(_AT)
-        path = tail[:-1] if sep else "$"
+        head, sep, tail = text.rpartition(_AT)
+        if not sep:
+            head = text
+        head = _clip(head)
+        path = _clip(tail[:-1]) if sep else "$"
         key = path.startswith(_KEY)
         if key:
             path = path[len(_KEY) :]
@@ -628,14 +635,18 @@ class ArgsCodec:
             detail = f"{head}{_AT}{path}`" if path != "$" else head
         return self._error(code, detail, event, namespace, path)
 
-    def _text_error(self, args: Any) -> msgspec.ValidationError | None:
+    def _text_error(self, args: Any, text: str | bytes | None) -> msgspec.ValidationError | None:
         """The error the JSON decoder gives for a rejected argument list (``convert``
         words a few failures differently, e.g. a tuple of the wrong length); ``None``
-        for binary data, which has no JSON text."""
-        if _has_bytes(args):
-            return None
+        for binary data, which has no JSON text. ``text``: the list's own JSON text,
+        when it was decoded from some (it then holds no binary data, and is neither
+        searched for any nor encoded again)."""
+        if text is None:
+            if _has_bytes(args):
+                return None
+            text = _encode(args)
         try:
-            self._text.decode(_encode(args))
+            self._text.decode(text)
         except msgspec.ValidationError as exc:
             return exc
         except TypeError:  # not JSON at all
@@ -643,9 +654,19 @@ class ArgsCodec:
         return None
 
     def decode(
-        self, args: tuple[Any, ...] | list[Any], event: str, namespace: str
+        self,
+        args: tuple[Any, ...] | list[Any],
+        event: str,
+        namespace: str,
+        *,
+        text: str | bytes | None = None,
     ) -> tuple[Any, ...]:
-        """Validate received arguments and return them as typed objects."""
+        """Validate received arguments and return them as typed objects.
+
+        ``text``: the JSON array the arguments were decoded from (a text frame's), if
+        at hand; a rejection is then worded from it, without walking the arguments for
+        binary data or encoding them again. Raises :class:`~sioschema.PayloadError`
+        (``bad_arity``, ``invalid_payload``, or the codec's own ``code``)."""
         if len(args) != self.arity:
             detail = f"Expected {_plural(self.arity)}, got {len(args)}"
             error = self._error(self._code or "bad_arity", detail, event, namespace, "$")
@@ -656,13 +677,13 @@ class ArgsCodec:
             if self._raw:
                 # Raw, Decimal keys: read from JSON text; binary data in such a list is
                 # read as its JSON form (base64 text)
-                obj = self._text.decode(_encode(args))
+                obj = self._text.decode(_encode(args) if text is None else text)
             else:
                 # str_keys: dict keys are read from strings, as the JSON decoder does
                 obj = msgspec.convert(args, self._struct, strict=self.strict, str_keys=True)
         except msgspec.ValidationError as exc:
             code = self._code or "invalid_payload"
-            worded = exc if self._raw else self._text_error(args) or exc
+            worded = exc if self._raw else self._text_error(args, text) or exc
             raise self._validation_error(worded, event, namespace, code) from None
         return msgspec.structs.astuple(obj)
 

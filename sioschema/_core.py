@@ -59,7 +59,7 @@ from ._wire import (
     is_finite,
     parse_header,
 )
-from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError
+from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError, _clip
 from .inspect import RegistryInfo, by_namespace, check_error_event
 
 __all__ = [
@@ -95,6 +95,20 @@ _EARLY_EVENTS = ClientLimits.__struct_defaults__[
     ClientLimits.__struct_fields__.index("max_early_events")
 ]
 _NO_HEADER = Header(type=-1, attachments=0, namespace="/", id=None, body=0)
+
+
+def _args_text(body: str, name: str) -> str | None:
+    """The JSON array of an EVENT's arguments, cut from its body ``["<name>",...]``
+    when the name is written plainly; ``None`` when there is no body (data decoded by
+    another serializer, or rebuilt with binary attachments) or it is written otherwise
+    (spaces, escapes)."""
+    head = f'["{name}"'
+    if not body.startswith(head):
+        return None
+    rest = body[len(head) :]
+    if rest[:1] == ",":
+        return "[" + rest[1:]
+    return "[]" if rest == "]" else None
 
 
 # -- actions --------------------------------------------------------------------------
@@ -652,7 +666,7 @@ class Core:
             early = sid is None and (kind == EVENT or kind == BINARY_EVENT)
             early = early and self.side == "client" and namespace in self.connecting
             if sid is None and not early:
-                detail = f"Not connected to namespace `{namespace}`"
+                detail = f"Not connected to namespace `{_clip(namespace)}`"
                 raise WireError(code="unknown_namespace", detail=detail)
             if kind == CONNECT_ERROR:
                 raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
@@ -684,7 +698,7 @@ class Core:
                 return self._hold(eio_sid, namespace, id, data, size)
             assert sid is not None
             if kind == EVENT:
-                return self._event(sid, namespace, id, data)
+                return self._event(sid, namespace, id, data, frame[header.body :])
             assert id is not None
             return Acked(sid, namespace, id, data)
         except WireError as error:
@@ -701,11 +715,15 @@ class Core:
             (typed,) = codec.decode((auth,), "connect", namespace)
         except PayloadError as error:
             reply = self.reject(error, eio_sid)
-            return Refuse(namespace, {"message": error.detail, "data": reply})
+            return Refuse(namespace, {"message": error.message, "data": reply})
         return Connect(namespace, typed)
 
-    def _event(self, sid: str, namespace: str, id: int | None, data: list[Any]) -> Action:
-        """An EVENT that passed screening: find its declaration, validate its arguments."""
+    def _event(
+        self, sid: str, namespace: str, id: int | None, data: list[Any], body: str = ""
+    ) -> Action:
+        """An EVENT that passed screening: find its declaration, validate its arguments.
+
+        ``body``: the JSON text ``data`` was decoded from (a text frame's), or ``""``."""
         name: str = data[0]
         sessions = self.sessions
         assert sessions is not None
@@ -716,7 +734,9 @@ class Core:
         if event is None:  # an undeclared event: passed on as received
             return Deliver(sid, namespace, id, name, None, data[1:])
         try:
-            args = self._codec_of(event).decode(data[1:], name, namespace)
+            args = self._codec_of(event).decode(
+                data[1:], name, namespace, text=_args_text(body, name)
+            )
         except PayloadError as error:
             return self._reply(error, sid, id)
         return Deliver(sid, namespace, id, name, event, args)
@@ -758,7 +778,7 @@ class Core:
         if sid is None:  # it left the namespace while the attachments came
             error = WireError(
                 code="unknown_namespace",
-                detail=f"Not connected to namespace `{header.namespace}`",
+                detail=f"Not connected to namespace `{_clip(header.namespace)}`",
                 event=name,
             )
             return [self._refuse(eio_sid, header, error)]
@@ -790,7 +810,7 @@ class Core:
         )
         reply = self.reject(failure, sid or eio_sid)
         if sid is None or header.type == CONNECT:
-            return Refuse(namespace, {"message": error.detail, "data": reply})
+            return Refuse(namespace, {"message": failure.message, "data": reply})
         is_event = header.type == EVENT or header.type == BINARY_EVENT
         return Reply(namespace, header.id if is_event else None, reply)
 

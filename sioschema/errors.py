@@ -13,12 +13,15 @@ The reply shape is part of the public contract::
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, TypedDict
 
 __all__ = [
     "ErrorBody",
     "ErrorCode",
     "ErrorReply",
+    "MAX_ECHOED_TEXT",
+    "MAX_MESSAGE",
     "PayloadError",
     "RegistryError",
     "RequestRejected",
@@ -65,6 +68,34 @@ ErrorCode = Literal[
 - ``unknown_namespace``: a packet for a namespace this client is not connected to (sent
   as the ``data`` of a ``CONNECT_ERROR`` packet for that namespace).
 """
+
+
+MAX_ECHOED_TEXT = 256
+"""The most characters an error reply repeats of one piece of text the client sent, or
+of msgspec's wording around it (an unknown field name, a dict key, a tag or enum
+value): longer text is cut there and ends with ``…``. The ``path`` is cut the same
+way; the whole ``message`` is cut at :data:`MAX_MESSAGE`."""
+MAX_MESSAGE = 1024
+"""The most characters of an error reply's ``message`` (then ``…``), counted after
+a ``<`` that would open a tag is written ``\\u003c``."""
+# a ``<`` an HTML parser reads as the start of a tag, a comment or a declaration;
+# msgspec's own ``<=`` is no markup and stays
+_MARKUP = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _clip(text: str, limit: int = MAX_ECHOED_TEXT) -> str:
+    """``text`` cut to its first ``limit`` characters, then ``…``, when longer."""
+    return text if len(text) <= limit else text[:limit] + "\u2026"
+
+
+def _shown(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` as an error reply carries it: a ``<`` that would open a tag (followed
+    by a letter, ``/``, ``!`` or ``?``) written as the six characters ``\\u003c``, so
+    no reply carries markup into a page that shows it, whatever the page does with it;
+    then cut at ``limit`` (``_clip``)."""
+    if "<" in text:
+        text = _MARKUP.sub(r"\\u003c", text)
+    return _clip(text, limit)
 
 
 class ErrorBody(TypedDict):
@@ -124,14 +155,24 @@ class PayloadError(SioSchemaError, ValueError):
         self.kind = kind
         super().__init__(f"Invalid {kind} for `{event}` on `{namespace}`: {detail}")
 
+    @property
+    def message(self) -> str:
+        """``detail`` as the client receives it: a ``<`` that would open a tag written
+        ``\\u003c``, then cut at :data:`MAX_MESSAGE` characters (``_shown``)."""
+        return _shown(self.detail)
+
     def reply(self) -> ErrorReply:
-        """The error object sent to the client (as the ack, or as the error event)."""
+        """The error object sent to the client (as the ack, or as the error event).
+
+        ``message``, ``path`` and ``event`` go through ``_shown``: capped in length
+        and free of markup, whatever the client sent."""
+        path = self.path
         return {
             "error": {
                 "code": self.code,
-                "message": self.detail,
-                "path": self.path,
-                "event": self.event,
+                "message": _shown(self.detail),
+                "path": None if path is None else _shown(path, MAX_ECHOED_TEXT),
+                "event": _shown(self.event, MAX_ECHOED_TEXT),
             }
         }
 

@@ -264,3 +264,22 @@ def test_scaleout() -> None:
     for name in ("stock", "sioschema"):
         figures = result["results"][name]
         assert figures["latency_median_us"] > 0 and figures["e2e_per_s"] > 0
+
+
+@pytest.mark.timeout(300)
+def test_rejections() -> None:
+    """The hostile frames and the valid one are counted (3 frames per case); each was
+    first answered as its row says (delivered, or refused with its code)."""
+    programs.require("valgrind", "valgrind", "the instruction counts run under callgrind")
+    result = run("rejections", timeout=280)
+    assert set(result["ratios"]) == {
+        "valid list[Pos]",
+        "args [],[],...",
+        "args {},{},...",
+        "Struct <- [[],...]",
+        "Struct <- [{},...]",
+        "list[Pos] <- [[],...]",
+        "list[Pos] <- [{},...]",
+    }
+    assert all(n > 1000 for n in result["instructions"].values())
+    assert all(80_000 < size <= 100_000 for size in result["sizes"].values())

@@ -330,6 +330,77 @@ def test_an_unknown_event_name_is_echoed_only_when_short(raw: Raw) -> None:
     ]
 
 
+# a client's text in an error reply: at most MAX_ECHOED_TEXT characters, no markup
+_TAG = "<script>alert(1)</script>"
+_SHOWN_TAG = "\\u003cscript>alert(1)\\u003c/script>"
+
+
+@pytest.mark.parametrize(
+    ("frame", "head", "path"),
+    [
+        # an unknown field name of 99,000 characters (the case)
+        (
+            '4230["echo_point",{"x":1,"y":2,"' + _TAG + "A" * 99_000 + '":1}]',
+            "Object contains unknown field `" + _TAG + "A" * 99_000 + "`",
+            "$",
+        ),
+        # an enum value, a tag value, a literal: msgspec quotes each
+        (
+            '4230["color","' + _TAG + "B" * 5000 + '"]',
+            "Invalid enum value '" + _TAG + "B" * 5000 + "'",
+            "$",
+        ),  # noqa: E501
+        (
+            '4230["area",{"type":"' + _TAG + "C" * 5000 + '"}]',
+            "Invalid value '" + _TAG + "C" * 5000 + "'",
+            "$.type",
+        ),  # noqa: E501
+        # a field name that reads like msgspec's own " - at `...`": the path is msgspec's
+        (
+            '4230["echo_point",{"x":1,"y":2,"q - at `$.z`' + "D" * 300 + '":1}]',
+            "Object contains unknown field `q - at `$.z`" + "D" * 300 + "`",
+            "$",
+        ),  # noqa: E501
+    ],
+)
+def test_an_error_reply_repeats_at_most_256_characters_and_no_markup(
+    raw: Raw, frame: str, head: str, path: str
+) -> None:
+    [reply] = timed_ack(raw, frame, 30)
+    message = head[:256].replace("<", "\\u003c") + "\u2026"
+    if path != "$":
+        message += f" - at `{path}`"
+    assert reply["error"] == {
+        "code": "invalid_payload",
+        "message": message,
+        "path": path,
+        "event": json.loads(frame[4:])[0],
+    }
+    assert len(json.dumps(reply)) < 2000
+    assert "<script" not in json.dumps(reply)
+
+
+def test_a_namespace_is_echoed_cut_and_without_markup(raw: Raw) -> None:
+    namespace = "/" + _TAG + "n" * 5000
+    raw.send(f'42{namespace},5["echo_point",{{"x":1,"y":2}}]')
+    frame = raw.expect(lambda f: f.startswith(f"44{namespace},"), timeout=2)
+    detail = ("Not connected to namespace `" + namespace[:256] + "\u2026`").replace("<", "\\u003c")
+    assert json.loads(frame[len(f"44{namespace},") :]) == {
+        "message": detail,
+        "data": packet_error("unknown_namespace", detail, "echo_point"),
+    }
+
+
+def test_an_auth_refusal_repeats_at_most_256_characters_and_no_markup(raw: Raw) -> None:
+    field = _TAG + "E" * 5000
+    kind, data = raw.connect("/secure", {"token": "abc", field: 1})
+    message = ("Object contains unknown field `" + field)[:256].replace("<", "\\u003c") + "\u2026"
+    assert (kind, data) == (
+        4,
+        {"message": message, "data": error("invalid_auth", message, "$", "connect")},
+    )
+
+
 def test_text_frame_where_an_attachment_was_due(raw: Raw) -> None:
     raw.send(attachment_frame(25, 1))
     assert timed_ack(raw, '4226["echo_point",{"x":1,"y":2}]', 25) == [

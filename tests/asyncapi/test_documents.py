@@ -260,3 +260,28 @@ def test_declared_auth_is_documented() -> None:
     assert DOCUMENTS["tricky-3.0.0"]["components"]["schemas"]["Session"]["properties"] == {
         "token": {"type": "string", "minLength": 8}
     }
+
+
+class _First(EventRegistry, namespace="/b", title="B API", version="2.0.0"):
+    """The registry of /b."""
+
+    ping = Event(ack=int)
+
+
+class _Second(EventRegistry, namespace="/a", title="A API", version="1.0.0"):
+    """The registry of /a."""
+
+    pong = Event(ack=int)
+
+
+def test_a_multi_registry_document_takes_its_info_from_the_first_namespace() -> None:
+    """Not the first registry given: the one whose namespace sorts first, so any order
+    of the same registries gives the same document (docs/concepts.md, docs/asyncapi.md)."""
+    given = asyncapi.render([_First, _Second])
+    assert given == asyncapi.render([_Second, _First])
+    assert given["info"] == {
+        "title": "A API",
+        "version": "1.0.0",
+        "description": "The registry of /a.",
+    }
+    assert list(given["channels"]) == ["a", "b"]

@@ -465,3 +465,58 @@ def test_a_malformed_marker_reads_as_the_reserved_key() -> None:
         "",
     )
     assert refusal([{REFUSED_ACK: 1}, 2]) is None
+
+
+@pytest.mark.parametrize(
+    ("frame", "error"),
+    [
+        (
+            "21" + '["move",' + ",".join(["[]"] * 30_000) + "]",
+            ("bad_arity", "Expected 1 argument, got 30000", "$"),
+        ),
+        (
+            "21" + '["move",[' + ",".join(["{}"] * 30_000) + "]]",
+            ("invalid_payload", "Expected `object`, got `array`", "$"),
+        ),
+        (
+            "21" + '["tally",{"1":[' + ",".join(["[]"] * 30_000) + "]}]",
+            ("invalid_payload", "Expected `int`, got `array` - at `$[...]`", "$[...]"),
+        ),
+        (
+            "21" + '["files",[' + ",".join(["{}"] * 30_000) + "]]",
+            ("invalid_payload", "Expected `bytes`, got `array`", "$"),
+        ),
+    ],
+)
+def test_a_frame_of_tiny_containers_is_refused_as_any_other(
+    frame: str, error: tuple[str, str, str]
+) -> None:
+    """The rejection is worded from the frame's own text; written with spaces (the text
+    is then encoded again from the decoded arguments) the answer is the same."""
+    core, _ = core_for()
+    spaced = frame.replace('["', '[ "', 1).replace('",', '" ,', 1)
+    for sent in (frame, spaced):
+        (action,) = core.receive("e1", sent)
+        assert isinstance(action, Reply) and action.id == 1
+        body = action.reply["error"]
+        assert (body["code"], body["message"], body["path"]) == error
+
+
+def test_a_reply_caps_its_path_and_event_and_escapes_only_markup() -> None:
+    """What the reply repeats is cut and free of tags; msgspec's ``<=`` is no tag."""
+    error = PayloadError(
+        "invalid_payload",
+        "<b" + "e" * 300,
+        "Expected `int` <= 2 <a" + "m" * 2000,
+        path="$." + "p" * 300,
+    )
+    assert error.reply() == {
+        "error": {
+            "code": "invalid_payload",
+            "message": "Expected `int` <= 2 \\u003ca" + "m" * (1024 - 27) + "\u2026",
+            "path": "$." + "p" * 254 + "\u2026",
+            "event": "\\u003cb" + "e" * 249 + "\u2026",
+        }
+    }
+    assert error.message == error.reply()["error"]["message"]
+    assert str(error).endswith("m" * 2000)  # the server's own exception keeps it all

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sioschema import Event, EventRegistry, Limits
 from sioschema._codec import PacketCodec
-from sioschema._wire import WireError, decode_json, number_text
+from sioschema._wire import WireError, decode_json, long_ints, nesting, number_text
 from sioschema.inspect import by_namespace
 
 
@@ -63,3 +67,106 @@ def test_truncated_input_keeps_msgspec_s_message() -> None:
 
 def test_number_text() -> None:
     assert number_text('["é",-1.5E+400,"x"]') == b"      -0.0e+000     "
+
+
+# -- depth and int64 read off the text, not walked -------------------------------------
+
+_BRACKETY = st.text(alphabet='[]{}"\\ab1', max_size=6)
+"""Strings full of what a text reading could mistake for structure."""
+_deep_value = st.recursive(
+    st.one_of(
+        _BRACKETY,
+        st.integers(),  # beyond int64 too
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from([None, True, 10**18, 2**63, -(2**63), -(2**63) - 1]),
+    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_BRACKETY, inner, max_size=3),
+    max_leaves=40,
+)
+
+
+def _walked_depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(_walked_depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(_walked_depth, value.values()), default=0)
+    return 0
+
+
+def _walked_long(value: object) -> bool:
+    if type(value) is int:
+        return not -(2**63) <= value < 2**63
+    if isinstance(value, list):
+        return any(map(_walked_long, value))
+    if isinstance(value, dict):
+        return any(map(_walked_long, value.values()))
+    return False
+
+
+@given(value=_deep_value, spaced=st.booleans())
+def test_the_text_reading_agrees_with_a_walk_of_the_value(value: object, spaced: bool) -> None:
+    """Brackets and quotes inside strings, escapes, exponents and fractions beside long
+    digit runs: the depth and the int64 check read off the text are the walk's."""
+    text = json.dumps(value, separators=(", ", ": ") if spaced else (",", ":"))
+    assert nesting(text, 100) == _walked_depth(value)
+    assert long_ints(text) == _walked_long(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "long"),
+    [
+        ("[1e1234567890123456789012]", False),
+        ("[1.1234567890123456789012]", False),
+        ("[1234567890123456789012.5]", False),
+        ("[1E-12345678901234567890]", False),
+        ("[-9223372036854775808, 9223372036854775807]", False),
+        ("[-9223372036854775809]", True),
+        ("[9223372036854775808]", True),
+        ('["12345678901234567890123", 1]', False),
+    ],
+)
+def test_long_integer_literals(text: str, long: bool) -> None:
+    assert long_ints(text) is long
+
+
+def test_nesting_stops_past_its_limit() -> None:
+    deep = "[" * 40 + "]" * 40
+    assert nesting(deep, 33) == 34
+    assert nesting("[" * 33 + "]" * 33, 33) == 33
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "detail"),
+    [
+        # 30,000 tiny containers: shallow, decoded, not walked
+        ('["say",' + ",".join(["[]"] * 30_000) + "]", None, None),
+        ('["say",[' + ",".join(['{"a":"]]]]"}'] * 5_000) + "]]", None, None),
+        ('["say",' + "[" * 32 + "]" * 32 + "]", None, None),
+        ('["say",' + "[" * 33 + "]" * 33 + "]", "payload_too_deep", "Nesting deeper than 32"),
+        (
+            '["say",[' + ",".join(["[]"] * 3_000) + "]," + "[" * 33 + "]" * 33 + "]",
+            "payload_too_deep",
+            "Nesting deeper than 32",
+        ),  # noqa: E501
+        (
+            '["say",[' + ",".join(["{}"] * 3_000) + '],"x",-9223372036854775809]',
+            "invalid_number",
+            "Integer out of the int64 range",
+        ),  # noqa: E501
+        # too deep and too long: the depth is answered
+        (
+            '["say",' + "[" * 33 + "9223372036854775808" + "]" * 33 + "]",
+            "payload_too_deep",
+            "Nesting deeper than 32",
+        ),  # noqa: E501
+    ],
+)
+def test_the_screening_reads_depth_and_integers_from_the_text(
+    body: str, code: str | None, detail: str | None
+) -> None:
+    if code is None:
+        assert decode_json(body, Limits()) == json.loads(body)
+        return
+    with pytest.raises(WireError) as info:
+        decode_json(body, Limits())
+    assert (info.value.code, info.value.detail) == (code, detail)
