@@ -441,7 +441,8 @@ class ArgsCodec:
         try:
             # Builds (and caches) msgspec's plan for the types. Unresolvable forward
             # references, and types msgspec can neither convert nor describe (a custom
-            # class is only "supported" with hooks), fail here, at class creation.
+            # class is only "supported" with hooks, a Literal or IntEnum value beyond int64),
+            # fail here, at class creation.
             wrapper = mi.type_info(self._struct)
             # a pydantic class is refused before msgspec reads it (a pydantic dataclass
             # whose defaults are ``Field(...)`` fails obscurely in the schema)
@@ -449,7 +450,7 @@ class ArgsCodec:
             if refused is None:
                 msgspec.json.Decoder(self._struct)
                 msgspec.json.schema(self._struct)
-        except (TypeError, NameError, AttributeError) as exc:
+        except (TypeError, NameError, AttributeError, NotImplementedError) as exc:
             refused = _pydantic_problem(types, None, label)
             if refused is None:
                 reason = str(exc).strip().splitlines()[-1]

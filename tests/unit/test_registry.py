@@ -123,6 +123,14 @@ def test_unsupported_type() -> None:
         type("Bad", (EventRegistry,), {"e": Event(request=NotSerialisable)})
 
 
+@pytest.mark.parametrize("big", ["literal", "enum"])
+def test_literal_and_enum_values_beyond_int64(big: str) -> None:
+    # msgspec cannot decode them (it raises NotImplementedError when it plans the type)
+    declared: Any = Literal[2**70] if big == "literal" else enum.IntEnum("Huge", {"x": 2**70})
+    with pytest.raises(RegistryError, match=r"^Bad.e request: unsupported type: Integer values"):
+        type("Bad", (EventRegistry,), {"e": Event(request=declared)})
+
+
 def test_unresolvable_forward_reference() -> None:
     class Late(msgspec.Struct):
         other: Missing  # type: ignore[name-defined]  # noqa: F821
