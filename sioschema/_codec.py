@@ -21,27 +21,18 @@ validator then walks them again. Here:
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, Union
 
 import msgspec
 from socketio import packet
 
-from . import _seams
 from ._compile import ArgsCodec
 from ._registry import Emit, Event
 from ._wire import LONG_INT, NUMBER_CHARS, Limits, in_numbers, maybe_too_deep
 from .inspect import RegistryInfo
 
-__all__ = [
-    "CodecPacket",
-    "Decoded",
-    "PacketCodec",
-    "codec_packet",
-    "pack_arguments",
-    "writes_raw",
-]
+__all__ = ["CodecPacket", "Decoded", "PacketCodec", "codec_packet", "writes_raw"]
 
 
 Decoded = tuple[str, "int | None", str, "Event | Emit[Any, Any]", tuple[Any, ...]]
@@ -297,74 +288,3 @@ def writes_raw(manager: Any) -> bool:
         return True
     pickling = type(manager).name in ("kafka", "zmq")
     return getattr(manager, "json", None) is CodecPacket.json and not pickling
-
-
-PACKS_ARGUMENTS = "5.15.1"
-"""The python-socketio release whose message-queue managers publish an emit's data as
-its list of arguments (a tuple for several, one value otherwise) and unpack it on the
-receiving side; before it, the data went on the queue as it was given, and JSON made a
-tuple of arguments one list argument on the other processes."""
-
-
-def pack_arguments(manager: Any) -> None:
-    """Give a message-queue manager of python-socketio before 5.15.1 the argument
-    packing of 5.15.1 and later, so an emit's arguments reach every process's clients
-    as they were emitted; nothing for other managers and releases.
-
-    ``manager.emit`` publishes ``data`` as its argument list, ``manager._handle_emit``
-    (what every process runs on a message from the queue, its own included) reads it
-    back: the queue carries the same messages as on the newer releases, so processes
-    on either side of 5.15.1 meet on one channel.
-    """
-    from socketio import async_pubsub_manager, pubsub_manager
-
-    if not _seams.older_than("socketio", PACKS_ARGUMENTS):
-        return
-    if getattr(manager, "_sioschema_packs", False):
-        return  # already given
-    if isinstance(manager, pubsub_manager.PubSubManager):
-        emit, handle = manager.emit, manager._handle_emit
-
-        def emit_packed(event: Any, data: Any, *args: Any, **kwargs: Any) -> Any:
-            if not kwargs.get("ignore_queue"):
-                data = _packed(data)
-            return emit(event, data, *args, **kwargs)
-
-        def handle_packed(message: Any) -> Any:
-            return handle(_unpacked(message))
-
-        manager.emit, manager._handle_emit = emit_packed, handle_packed
-    elif isinstance(manager, async_pubsub_manager.AsyncPubSubManager):
-        aemit, ahandle = manager.emit, manager._handle_emit
-
-        async def aemit_packed(event: Any, data: Any, *args: Any, **kwargs: Any) -> Any:
-            if not kwargs.get("ignore_queue"):
-                data = _packed(data)
-            return await aemit(event, data, *args, **kwargs)
-
-        async def ahandle_packed(message: Any) -> Any:
-            return await ahandle(_unpacked(message))
-
-        manager.emit, manager._handle_emit = aemit_packed, ahandle_packed
-    else:
-        return
-    manager._sioschema_packs = True
-
-
-def _packed(data: Any) -> list[Any]:
-    """python-socketio's arguments as one list: a tuple is several, anything else one."""
-    return list(data) if isinstance(data, tuple) else [data]
-
-
-def _unpacked(message: Any) -> Any:
-    """A queued emit whose data is its argument list, as python-socketio before 5.15.1
-    hands data to its clients: one value, or a tuple of several."""
-    if not isinstance(message, dict) or message.get("method") != "emit":
-        return message
-    data: Any = message.get("data")
-    if message.get("binary"):
-        attachments = [base64.b64decode(a) for a in data[1:]]
-        data = packet.Packet.reconstruct_binary(data[0], attachments)
-    if isinstance(data, list):
-        data = data[0] if len(data) == 1 else tuple(data)
-    return {**message, "data": data, "binary": False}

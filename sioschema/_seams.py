@@ -31,7 +31,7 @@ import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NamedTuple
 
-__all__ = ["SEAMS", "Seam", "SeamError", "check", "older_than"]
+__all__ = ["SEAMS", "Seam", "SeamError", "check"]
 
 
 class Seam(NamedTuple):
@@ -322,19 +322,6 @@ SEAMS: tuple[Seam, ...] = (
             ("name", "name the message queue in a PublishError (manager.name)"),
         )
     ),
-    *(
-        Seam(
-            owner,
-            "_handle_emit",
-            ("self", "message"),
-            "read a queued emit's data as its argument list before python-socketio 5.15.1"
-            " (which packs and unpacks them itself)",
-        )
-        for owner in (
-            "socketio.pubsub_manager.PubSubManager",
-            "socketio.async_pubsub_manager.AsyncPubSubManager",
-        )
-    ),
     Seam(
         "socketio.KafkaManager",
         "name",
@@ -424,11 +411,6 @@ def _numbers(release: str) -> tuple[int, ...]:
     """A release's leading numbers: ``"5.16.1"`` and ``"5.16.1rc1"`` are (5, 16, 1)."""
     found = re.match(r"\d+(?:\.\d+)*", release)
     return tuple(int(part) for part in found.group().split(".")) if found else ()
-
-
-def older_than(package: str, release: str) -> bool:
-    """Whether the installed ``package`` (``"socketio"``, ...) is older than ``release``."""
-    return _numbers(version(_DISTRIBUTIONS[package])) < _numbers(release)
 
 
 def _get(seam: Seam, owner: Any, built: dict[str, Any] | None) -> tuple[bool, Any]:

@@ -32,7 +32,7 @@ import socketio
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from . import _seams
-from ._codec import CodecPacket, pack_arguments, writes_raw
+from ._codec import CodecPacket, writes_raw
 from ._core import Core
 from ._registry import Emit, Event, EventRegistry, P
 from .errors import SioSchemaError
@@ -148,8 +148,6 @@ class _EmitterBase:
         self._core = Core(registry)
         # msgspec-encoded JSON goes out as it is when the manager writes with msgspec
         self._core.raw_out = writes_raw(manager)
-        # the servers read an emit's arguments as they were emitted
-        pack_arguments(manager)
         self.manager = manager
         # Redis managers return what PUBLISH answered (the subscribers that got it) or
         # ``None`` when they gave up; other managers return nothing

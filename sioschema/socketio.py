@@ -20,7 +20,7 @@ import socketio
 from socketio import packet
 
 from . import _seams
-from ._codec import CodecPacket, codec_packet, pack_arguments, writes_raw
+from ._codec import CodecPacket, codec_packet, writes_raw
 from ._core import (
     ACKING,
     Acked,
@@ -202,8 +202,6 @@ class _ServerMixin:
         self._sioschema = core
         self._sioschema_docs = docs
         self._sioschema_screened = _screened(self.packet_class)
-        # scale-out: every process reads an emit's arguments as they were emitted
-        pack_arguments(self.manager)  # type: ignore[attr-defined]
         # pre-encoded JSON only where a message-queue manager can write it
         queue_ok = writes_raw(self.manager)  # type: ignore[attr-defined]
         core.attach(
