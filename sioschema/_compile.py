@@ -561,6 +561,7 @@ def _tag_check(wrapper: mi.StructType, strict: bool, *, json: bool, tag: str | N
     shadow = msgspec.defstruct("ArgumentTags", fields, **options)
     if json:
         return msgspec.json.Decoder(shadow, strict=strict).decode
+    mi.type_info(shadow)  # resolved now, at class creation, not on the first message
     return shadow
 
 

@@ -15,8 +15,9 @@ import dataclasses
 import json
 import types
 from collections.abc import Iterator
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Generic, Literal, NamedTuple, TypedDict, TypeVar
 
+import attrs
 import msgspec
 import pytest
 from socketio.packet import Packet
@@ -25,6 +26,8 @@ from sioschema import Emit, Event, EventRegistry, PayloadError
 from sioschema._core import Acked, Connect, Core, Deliver, Refuse, Reply
 from sioschema.asyncapi import render
 from tests.unit.test_core import FakeSessions
+
+T = TypeVar("T")
 
 
 class Shape(msgspec.Struct, tag=True):
@@ -84,6 +87,27 @@ class Blob(msgspec.Struct, tag=True):
 class Kept(msgspec.Struct):
     raw: msgspec.Raw
     shape: Shape
+
+
+class Framed(msgspec.Struct, tag=True, array_like=True):
+    shape: Shape
+
+
+class Counted(msgspec.Struct, tag=True, array_like=True):
+    n: int
+
+
+class Entry(TypedDict):
+    shape: Shape
+
+
+@attrs.define
+class Slot:
+    shape: Shape
+
+
+class Box(msgspec.Struct, Generic[T]):
+    item: T
 
 
 OK = '{"type":"Shape","x":1}'
@@ -166,6 +190,49 @@ POSITIONS: dict[str, tuple[Any, str, str, str, str]] = {
         '{"x":1}',
         MISSING,
         "$",
+    ),
+    "in a tagged array_like union's member": (
+        Framed | Counted,
+        f'["Framed",{OK}]',
+        '["Framed",{"x":1}]',
+        f"{MISSING} - at `$[1]`",
+        "$[1]",
+    ),
+    "TypedDict field": (
+        Entry,
+        f'{{"shape":{OK}}}',
+        '{"shape":{"x":1}}',
+        f"{MISSING} - at `$.shape`",
+        "$.shape",
+    ),
+    "attrs field": (
+        Slot,
+        f'{{"shape":{OK}}}',
+        '{"shape":{"x":1}}',
+        f"{MISSING} - at `$.shape`",
+        "$.shape",
+    ),
+    "generic Struct": (
+        Box[Shape],
+        f'{{"item":{OK}}}',
+        '{"item":{"x":1}}',
+        f"{MISSING} - at `$.item`",
+        "$.item",
+    ),
+    "union with a Literal and None": (Literal["a"] | Shape | None, OK, '{"x":1}', MISSING, "$"),
+    "variadic tuple item": (
+        tuple[Shape, ...],
+        f"[{OK}]",
+        '[{"x":1}]',
+        f"{MISSING} - at `$[0]`",
+        "$[0]",
+    ),
+    "int-keyed dict value": (
+        dict[int, Shape],
+        f'{{"1":{OK}}}',
+        '{"1":{"x":1}}',
+        f"{MISSING} - at `$[...]`",
+        "$[...]",
     ),
     "beside msgspec.Raw": (
         Kept,
