@@ -63,8 +63,9 @@ def _finisher(
     when the name was not written plainly (``["<name>"``: escapes or spaces), when the
     body could nest deeper than ``limits`` allow, when its number text holds what the
     screening refuses or reads differently
-    (``codec.number_checks``), or when a number at the codec's ``number_paths`` is
-    beyond int64; else the :data:`Decoded` tuple, with the arguments read off the packet's
+    (``codec.number_checks``), when a number at the codec's ``number_paths`` is
+    beyond int64, or when a tagged Struct outside a union lacks its tag
+    (``codec.tag_check``); else the :data:`Decoded` tuple, with the arguments read off the packet's
     fields.
 
     Written out and compiled once per event, as attrs and dataclasses write their
@@ -95,6 +96,10 @@ def _finisher(
         else:
             test = f"{-(2**63)} <= packet.{path} <= {2**63 - 1}"
         lines += [f"    if not {test}:", "        return None"]
+    if codec.tag_check is not None:
+        # a tagged Struct outside a union, whose tag msgspec does not require
+        lines += ["    try:", "        tag_check(body)", "    except ValidationError:"]
+        lines.append("        return None")
     args = "".join(f"packet.a{i}, " for i in range(codec.arity))
     lines.append(f"    return (namespace, id, name, event, ({args}))\n")
     scope: dict[str, Any] = {
@@ -105,6 +110,8 @@ def _finisher(
         "maybe_too_deep": maybe_too_deep,
         "NUMBER_CHARS": NUMBER_CHARS,
         "in_numbers": in_numbers,
+        "tag_check": codec.tag_check,
+        "ValidationError": msgspec.ValidationError,
         **{f"needle{i}": needle for i, needle in enumerate(codec.number_checks)},
     }
     exec(compile("\n".join(lines), f"<sioschema packet {event.name!r}>", "exec"), scope)

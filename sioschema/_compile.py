@@ -21,13 +21,16 @@ This module knows types and msgspec only: no server, no document.
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import decimal
 import keyword
 import math
 import re
 import typing
+import uuid
 from collections.abc import Callable, Iterator
 from types import UnionType
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal, Union
 
 import msgspec
 import msgspec.inspect as mi
@@ -368,6 +371,200 @@ def _pattern_problem(node: mi.Type) -> tuple[str, Unportable] | None:
     return None
 
 
+# --- the tag of a tagged Struct outside a union -------------------------------
+#
+# msgspec requires the tag of a tagged Struct only where it tells the members of a
+# union apart: a lone ``tag=True`` Struct decodes (and converts) without it, while its
+# JSON Schema, hence every document, requires it, and every encoder writes it. Each
+# argument list holding such a Struct gets a *tag check*: the same value read again
+# as a shadow type that keeps only the way to each such Struct and requires its tag
+# field (``Literal[<tag>]``). It runs after the declared type accepted the value, so
+# a missing tag is all it can find, in msgspec's words and at msgspec's path
+# (``Object missing required field `type` - at `$.shape```). The shadow classes are
+# msgspec's own types, built from ``msgspec.inspect``; the declared types, what
+# handlers get and what the documents describe are not touched.
+
+_LEAVES: dict[type, Any] = {
+    mi.NoneType: None,
+    mi.BoolType: bool,
+    mi.IntType: int,
+    mi.FloatType: float,
+    mi.StrType: str,
+    mi.BytesType: bytes,
+    mi.ByteArrayType: bytearray,
+    mi.MemoryViewType: memoryview,
+    mi.DateTimeType: datetime.datetime,
+    mi.DateType: datetime.date,
+    mi.TimeType: datetime.time,
+    mi.TimeDeltaType: datetime.timedelta,
+    mi.UUIDType: uuid.UUID,
+    mi.DecimalType: decimal.Decimal,
+    mi.ExtType: msgspec.msgpack.Ext,
+    mi.RawType: msgspec.Raw,
+}
+_OBJECTS = (mi.DictType, mi.DataclassType, mi.TypedDictType)
+
+
+def _bare(node: Any) -> Any:
+    """A node without its constraints (``Annotated[..., msgspec.Meta(...)]``)."""
+    while isinstance(node, mi.Metadata):
+        node = node.type
+    return node
+
+
+def _grouped(union: mi.UnionType) -> bool:
+    """Whether msgspec tells the Structs of this union apart by their tags."""
+    return sum(isinstance(_bare(t), mi.StructType) for t in union.types) > 1
+
+
+def _lone_tag(node: Any, grouped: bool) -> bool:
+    """A tagged Struct read as a JSON object whose tag msgspec does not require here."""
+    return (
+        isinstance(node, mi.StructType)
+        and node.tag is not None
+        and not node.array_like
+        and not grouped
+    )
+
+
+def _children(node: Any) -> Iterator[tuple[Any, bool]]:
+    """The nodes inside ``node`` (constraints removed), each with whether it is a
+    member of a union whose Structs are told apart by their tags."""
+    node = _bare(node)
+    if isinstance(node, mi.UnionType):
+        grouped = _grouped(node)
+        for member in node.types:
+            yield _bare(member), grouped
+    elif isinstance(node, _CONTAINERS):
+        yield _bare(node.item_type), False
+    elif isinstance(node, mi.TupleType):
+        for item in node.item_types:
+            yield _bare(item), False
+    elif isinstance(node, mi.DictType):
+        yield _bare(node.value_type), False
+    elif isinstance(node, _RECORDS):
+        for field in node.fields:
+            yield _bare(field.type), False
+
+
+def _loses_tag(node: Any, grouped: bool = False) -> bool:
+    """Whether a lone tagged Struct can appear in a value of ``node``."""
+    seen: set[tuple[int, bool]] = set()
+    stack = [(_bare(node), grouped)]
+    while stack:
+        found, in_union = stack.pop()
+        if (id(found), in_union) in seen:
+            continue
+        seen.add((id(found), in_union))
+        if _lone_tag(found, in_union):
+            return True
+        stack.extend(_children(found))
+    return False
+
+
+class _TagShadow:
+    """Builds the shadow types of one argument list. ``filler``: the type of an item
+    whose position must be kept but whose value needs no check (``msgspec.Raw`` when
+    read from JSON text, skipped unread; ``Any`` for ``convert``)."""
+
+    def __init__(self, filler: Any) -> None:
+        self.filler = filler
+        self.built: dict[tuple[int, bool], Any] = {}
+
+    def of(self, node: Any, grouped: bool = False) -> Any:
+        """The shadow of a node that :func:`_loses_tag` (or of a Struct in a tagged
+        union, which keeps its tag so that the union still tells its members apart)."""
+        node = _bare(node)
+        if isinstance(node, mi.UnionType):
+            grouped = _grouped(node)
+            members = tuple(
+                self.of(m, grouped)
+                if _loses_tag(m, grouped) or (grouped and isinstance(_bare(m), mi.StructType))
+                else self.loose(m)
+                for m in node.types
+            )
+            return Union[members]  # noqa: UP007 (a runtime union of types)
+        if isinstance(node, _CONTAINERS):
+            return list[self.of(node.item_type)]  # type: ignore[misc]
+        if isinstance(node, mi.DictType):
+            return dict[Any, self.of(node.value_type)]  # type: ignore[misc]
+        if isinstance(node, mi.TupleType):
+            items = tuple(self.slot(t) for t in node.item_types)
+            return tuple[items]  # type: ignore[valid-type]
+        return self.record(node, grouped)
+
+    def slot(self, node: Any) -> Any:
+        """The shadow of an item at a position: checked, or kept as a filler."""
+        return self.of(node) if _loses_tag(node) else self.filler
+
+    def loose(self, node: Any) -> Any:
+        """A union member holding no lone tagged Struct: a type of the same JSON kind
+        (the union picks the same member as the declared one did)."""
+        node = _bare(node)
+        if type(node) in _LEAVES:
+            return _LEAVES[type(node)]
+        if isinstance(node, (mi.EnumType, mi.CustomType)):
+            return node.cls
+        if isinstance(node, mi.LiteralType):
+            return Literal[tuple(node.values)]
+        if isinstance(node, _OBJECTS) or (isinstance(node, mi.StructType) and not node.array_like):
+            return dict[Any, Any]
+        if isinstance(node, (*_CONTAINERS, mi.TupleType, mi.NamedTupleType, mi.StructType)):
+            return list[Any]
+        return Any
+
+    def record(self, node: Any, grouped: bool) -> Any:
+        """A Struct, dataclass, attrs class, TypedDict or NamedTuple, as a shadow Struct
+        holding only the fields that lead to a lone tagged Struct (and, for a lone tagged
+        Struct itself, its tag as a required field)."""
+        key = (id(node), grouped)
+        if key in self.built:
+            return self.built[key]
+        lone = _lone_tag(node, grouped)
+        positional = isinstance(node, mi.NamedTupleType) or (
+            isinstance(node, mi.StructType) and node.array_like
+        )
+        tagged = isinstance(node, mi.StructType) and node.tag is not None and not lone
+        needed = [_loses_tag(f.type) for f in node.fields]
+        if positional:
+            last = max((i for i, n in enumerate(needed) if n), default=-1)
+            kept = list(range(last + 1))
+        else:
+            kept = [i for i, n in enumerate(needed) if n]
+        fields: list[Any] = [(f"f{i}", f"_tf{i}", None) for i in kept]
+        rename = {f"f{i}": node.fields[i].encode_name for i in kept}
+        if lone:
+            fields.insert(0, ("t", Literal[node.tag]))
+            rename["t"] = node.tag_field
+        options: dict[str, Any] = {"array_like": positional, "rename": rename, "gc": False}
+        if tagged:
+            options.update(tag=node.tag, tag_field=node.tag_field)
+        name = f"{getattr(node, 'cls', object).__name__}Tags"
+        shadow = msgspec.defstruct(name, fields, **options)
+        self.built[key] = shadow
+        for i in kept:
+            tp = node.fields[i].type
+            setattr(shadow, f"_tf{i}", self.of(tp) if needed[i] else self.filler)
+        return shadow
+
+
+def _tag_check(wrapper: mi.StructType, strict: bool, *, json: bool, tag: str | None = None) -> Any:
+    """The shadow of a whole argument list (an ``array_like`` Struct, tagged with the
+    event name for a whole packet), or ``None`` when no lone tagged Struct can appear."""
+    if not any(_loses_tag(f.type) for f in wrapper.fields):
+        return None
+    shadows = _TagShadow(msgspec.Raw if json else Any)
+    fields = [(f"a{i}", shadows.slot(f.type)) for i, f in enumerate(wrapper.fields)]
+    options: dict[str, Any] = {"array_like": True, "gc": False}
+    if tag is not None:
+        options["tag"] = tag
+    shadow = msgspec.defstruct("ArgumentTags", fields, **options)
+    if json:
+        return msgspec.json.Decoder(shadow, strict=strict).decode
+    mi.type_info(shadow)  # resolved now, at class creation, not on the first message
+    return shadow
+
+
 def _plural(n: int) -> str:
     if n == 0:
         return "no arguments"
@@ -395,6 +592,8 @@ class ArgsCodec:
         "_out",
         "_raw",
         "_struct",
+        "_tags",
+        "_tags_text",
         "_text",
         "arity",
         "big_ints",
@@ -406,6 +605,7 @@ class ArgsCodec:
         "packet_decoder",
         "packet_type",
         "strict",
+        "tag_check",
         "types",
     )
 
@@ -543,6 +743,18 @@ class ArgsCodec:
             )
             self.packet_decoder = msgspec.json.Decoder(packet, strict=strict)
             self.packet_type = packet
+        # a tagged Struct outside a union: its tag is checked after the declared type
+        self._tags: Any = _tag_check(wrapper, strict, json=False)
+        self._tags_text: Callable[[str | bytes], Any] | None = None
+        self.tag_check: Callable[[str], Any] | None = None
+        """Reads a whole event array whose :attr:`packet_decoder` accepted it, and raises
+        ``msgspec.ValidationError`` when a tagged Struct outside a union (whose tag
+        msgspec does not require) lacks its tag; ``None`` when no such Struct can
+        appear in the arguments."""
+        if self._tags is not None:
+            self._tags_text = _tag_check(wrapper, strict, json=True)
+            if tag is not None:
+                self.tag_check = _tag_check(wrapper, strict, json=True, tag=tag)
         self._decoder = msgspec.json.Decoder(self._struct)  # what is sent is strict
         self._text = self._decoder if strict else msgspec.json.Decoder(self._struct, strict=False)
         """The argument list read from JSON text: the meaning every path must share."""
@@ -678,7 +890,8 @@ class ArgsCodec:
             if self._raw:
                 # Raw, Decimal keys: read from JSON text; binary data in such a list is
                 # read as its JSON form (base64 text)
-                obj = self._text.decode(_encode(args) if text is None else text)
+                text = _encode(args) if text is None else text
+                obj = self._text.decode(text)
             else:
                 # str_keys: dict keys are read from strings, as the JSON decoder does
                 obj = msgspec.convert(args, self._struct, strict=self.strict, str_keys=True)
@@ -686,7 +899,28 @@ class ArgsCodec:
             code = self._code or "invalid_payload"
             worded = exc if self._raw else self._text_error(args, text) or exc
             raise self._validation_error(worded, event, namespace, code) from None
+        if self._tags is not None:
+            self._check_tags(args, text, event, namespace)
         return msgspec.structs.astuple(obj)
+
+    def _check_tags(
+        self,
+        args: tuple[Any, ...] | list[Any],
+        text: str | bytes | None,
+        event: str,
+        namespace: str,
+    ) -> None:
+        """Raise when a tagged Struct outside a union lacks its tag (msgspec requires a
+        tag only between the members of a union; the documents always require it)."""
+        try:
+            if self._raw:
+                assert self._tags_text is not None and text is not None
+                self._tags_text(text)
+            else:
+                msgspec.convert(args, self._tags, strict=self.strict, str_keys=True)
+        except msgspec.ValidationError as exc:
+            code = self._code or "invalid_payload"
+            raise self._validation_error(exc, event, namespace, code) from None
 
     def encode(self, value: Any, event: str, namespace: str, *, raw: bool = False) -> Any:
         """Validate a value about to be sent and return its JSON form.
