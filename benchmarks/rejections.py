@@ -4,6 +4,10 @@ A text frame of about 90 KB made of tiny containers is the cheapest way for a cl
 make a server work: ``21["make_move",[],[],...]`` (too many arguments),
 ``21["make_move",[[],[],...]]`` (one argument, a list where a Struct is declared),
 the same with ``{}``, and a ``list[Pos]`` argument whose items are ``[]`` or ``{}``.
+Then the frames whose refusal is described by reading the text again: a string of
+``\\n`` escapes ending in a lone surrogate ``\\ud800``, the same cut off before its
+end (``Input data was truncated``), and the first as an ack the server awaits
+(``37[...]``, which fails the waiting callback instead of answering).
 Each frame goes through sioschema's protocol core (``Core.receive``: the one pass,
 then the screening that answers it with its error ack), and through stock
 python-socketio's ``Packet(encoded_packet=...)`` decode (stdlib ``json``; stock
@@ -58,7 +62,11 @@ SHAPES: dict[str, tuple[Callable[[int], str], str | None]] = {
         lambda n: '21["path",[' + ",".join(["{}"] * n) + "]]",
         "invalid_payload",
     ),
+    "str \\n...\\ud800": (lambda n: '21["path","' + "\\n" * n + '\\ud800"]', "bad_packet"),
+    "str \\n... cut off": (lambda n: '21["path","' + "\\n" * n, "bad_packet"),
+    "ack \\n...\\ud800": (lambda n: '37["' + "\\n" * n + '\\ud800"]', "bad_packet"),
 }
+AWAITED = 7  # the ack id the joined client's server waits for
 OURS = "sioschema Core.receive"
 STOCK = "stock Packet decode"
 
@@ -99,7 +107,7 @@ def core() -> Any:
             return "s1" if namespace == "/" else None
 
         def awaits_ack(self, sid: str, id: int) -> bool:
-            return False
+            return id == AWAITED
 
         def handles(self, namespace: str, name: str) -> bool:
             return True
@@ -109,11 +117,29 @@ def core() -> Any:
     return found
 
 
+def json_of(frame: str) -> Any:
+    """What stdlib ``json`` reads in the frame's JSON (after its header), or ``ValueError``."""
+    body = frame[frame.index("[") :]
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        return type(exc)
+
+
+def stock(frame: str, packet: Any) -> Any:
+    """Stock python-socketio's decode of the frame (``packet`` is its ``Packet``): its
+    data, or the ``ValueError`` (cut-off JSON) it raises, on which its server drops it."""
+    try:
+        return packet(encoded_packet=frame).data
+    except ValueError as exc:
+        return type(exc)
+
+
 def cases() -> dict[str, Callable[[], Any]]:
     """``{"<contender> | <shape>": one frame}``, each proved first."""
     from socketio.packet import Packet
 
-    from sioschema._core import Deliver, Reply
+    from sioschema._core import AckRefused, Deliver, Reply
 
     ours = core()
     found: dict[str, Callable[[], Any]] = {}
@@ -122,16 +148,18 @@ def cases() -> dict[str, Callable[[], Any]]:
         (action,) = ours.receive("e1", frame)
         if code is None:
             proved = isinstance(action, Deliver) and action.name == "path"
+        elif isinstance(action, AckRefused):
+            proved = action.id == AWAITED and action.code == code
         else:
             proved = isinstance(action, Reply) and action.reply["error"]["code"] == code
         if not proved:
             msg = f"{OURS!r} answered the frame {name!r} with {action!r:.300}"
             raise _proof.ProofFailed(msg)
-        if Packet(encoded_packet=frame).data != json.loads(frame[2:]):
+        if stock(frame, Packet) != json_of(frame):
             msg = f"{STOCK!r} did not decode the frame {name!r}"
             raise _proof.ProofFailed(msg)
         found[f"{OURS} | {name}"] = lambda f=frame: ours.receive("e1", f)
-        found[f"{STOCK} | {name}"] = lambda f=frame: Packet(encoded_packet=f)
+        found[f"{STOCK} | {name}"] = lambda f=frame: stock(f, Packet)
     return found
 
 

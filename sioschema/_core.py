@@ -442,7 +442,10 @@ class Core:
         held = self.early.pop(namespace, None)
         if held:
             self.logger.warning(
-                "dropped %d events sent before %s connected: %s", len(held), namespace, reason
+                "dropped %d events sent before %s connected: %s",
+                len(held),
+                _logged(namespace),
+                reason,
             )
 
     def _hold(
@@ -843,9 +846,9 @@ class Core:
         """
         if error.code == "internal_error" and error.__cause__ is not None:
             self.logger.error(
-                "`%.100s` on `%s` failed in the server",
-                error.event,
-                error.namespace,
+                "`%s` on `%s` failed in the server",
+                _logged(error.event),
+                _logged(error.namespace),
                 exc_info=error.__cause__,
             )
         else:
@@ -854,9 +857,9 @@ class Core:
                 "rejected %.100r from %s on %s: %s%s",
                 error.event,
                 sid,
-                error.namespace,
+                _logged(error.namespace),
                 error.code,
-                "" if error.path is None else f" at {error.path}",
+                "" if error.path is None else f" at {_logged(error.path)}",
             )
         replaced = self._observe(error, sid)
         return error.reply() if replaced is None else replaced
@@ -1000,9 +1003,11 @@ class Core:
             "dropped the ack of %.100r from %s on %s: %s%s",
             error.event,
             sid,
-            error.namespace,
+            _logged(error.namespace),
             error.code,
-            f" at {error.path}" if error.path is not None else f" ({error.detail})",
+            f" at {_logged(error.path)}"
+            if error.path is not None
+            else f" ({_logged(error.detail, MAX_LOGGED_DETAIL)})",
         )
         self._observe(error, sid)
 
@@ -1052,3 +1057,19 @@ class Core:
                 code, error.event, error.detail, path=error.path, namespace=namespace, kind="ack"
             )
             raise invalid from None
+
+
+MAX_LOGGED = 100
+"""The most characters of a peer's text (a namespace, a path) one log line carries."""
+MAX_LOGGED_DETAIL = 300
+"""The most characters of an error's detail (which may quote a peer's text) in a log line."""
+
+
+def _logged(text: str, limit: int = MAX_LOGGED) -> str:
+    """Text a peer chose (a namespace, a path, a detail quoting it) as a log line carries
+    it: as it is when it is at most ``limit`` characters and printable, else its
+    ``repr`` cut to ``limit`` characters, so it can neither forge lines (a newline) nor
+    fill the log."""
+    if len(text) <= limit and text.isprintable():
+        return text
+    return repr(text)[:limit]

@@ -280,6 +280,9 @@ def test_rejections() -> None:
         "Struct <- [{},...]",
         "list[Pos] <- [[],...]",
         "list[Pos] <- [{},...]",
+        "str \\n...\\ud800",
+        "str \\n... cut off",
+        "ack \\n...\\ud800",
     }
     assert all(n > 1000 for n in result["instructions"].values())
     assert all(80_000 < size <= 100_000 for size in result["sizes"].values())

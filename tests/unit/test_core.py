@@ -520,3 +520,42 @@ def test_a_reply_caps_its_path_and_event_and_escapes_only_markup() -> None:
     }
     assert error.message == error.reply()["error"]["message"]
     assert str(error).endswith("m" * 2000)  # the server's own exception keeps it all
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    ["/\n2025-01-01 CRITICAL forged\n" + "x" * 50000, "/" + "x" * 200, "/a\rb", "/\x1b[2J"],
+)
+def test_a_client_s_namespace_is_logged_as_repr_when_long_or_unprintable(
+    namespace: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    core, _ = core_for()
+    with caplog.at_level("WARNING", logger="sioschema"):
+        (action,) = core.receive("e1", "2" + namespace + ',1["s",1]')
+    assert type(action) is Refuse
+    (line,) = [r.getMessage() for r in caplog.records]
+    shown = repr(namespace)[:100]
+    assert line == f"rejected 's' from e1 on {shown}: unknown_namespace"
+    assert line.isprintable()
+
+
+def test_an_ordinary_namespace_is_logged_as_it_is(caplog: pytest.LogCaptureFixture) -> None:
+    core, _ = core_for()
+    namespace = "/" + "é" * 99  # 100 printable characters
+    with caplog.at_level("WARNING", logger="sioschema"):
+        core.receive("e1", "2" + namespace + ',1["s",1]')
+    assert [r.getMessage() for r in caplog.records] == [
+        f"rejected 's' from e1 on {namespace}: unknown_namespace"
+    ]
+
+
+def test_a_dropped_ack_logs_peer_text_as_repr(caplog: pytest.LogCaptureFixture) -> None:
+    core, _ = core_for()
+    detail = "Object contains unknown field `a\nCRITICAL forged`"
+    namespace = "/\nforged"
+    error = PayloadError("invalid_ack", "ask", detail, namespace=namespace)
+    with caplog.at_level("WARNING", logger="sioschema"):
+        core.dropped_ack(error, "s1")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"dropped the ack of 'ask' from s1 on {namespace!r}: invalid_ack ({detail!r})"
+    ]

@@ -10,6 +10,7 @@ when the registry class is created.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,6 +31,9 @@ PORTABLE = [
     r"^a.c",
     r"(?P<year>[0-9]{2})-(?P=year)",
     r"^(a)\1$",
+    r"^(a|b)\1$",  # alternatives inside the group: it still takes part
+    r"(a)(b)\2\1",
+    r"(?=a)b|(?!a)b|(?<=a)b",
     r"x{,2}y",
     r"^{x}$",
     r"[]a]+",
@@ -82,6 +86,34 @@ def test_portable_patterns_match_the_same_strings_in_python_and_javascript(
         assert disagree == [], (pattern, js_pattern(pattern))
 
 
+# refused constructs, handed to node as written: each one matches differently there
+# (or does not compile), which is why it is refused
+DIVERGENT = [
+    (r"(a)?\1b", "b"),  # a group that did not take part: JavaScript matches it empty
+    (r"^(?:(a)|b)+\1$", "ab"),  # JavaScript resets captures on each repetition
+    (r"^(?:(a)|b)+\1$", "aba"),
+    (r"(?:x|(a))\1y", "xy"),
+    (r"(?P<q>a)?(?P=q)b", "b"),
+    (r"(?=a)*b", "b"),  # "Invalid quantifier" in u mode
+    (r"(?!a)?b", "b"),
+    (r"(?<=a)?b", "b"),
+    (r"(?=a){2}", "a"),
+    (r"\ud83d\ude00", "😀"),  # one character in JavaScript, two lone halves in Python
+    (r"[\ud83d\ude00]", "😀"),
+]
+
+
+def test_refused_constructs_match_differently_in_javascript(tmp_path: Path) -> None:
+    file = tmp_path / "cases.json"
+    spelled = [(p.replace("(?P<q>", "(?<q>").replace("(?P=q)", "\\k<q>"), s) for p, s in DIVERGENT]
+    file.write_text(json.dumps([[p, [s]] for p, s in spelled]), encoding="utf-8")
+    for (pattern, string), result in zip(DIVERGENT, run_node("regex.mjs", str(file)), strict=True):
+        python = re.search(pattern, string) is not None
+        assert isinstance(result, dict) or result != [python], (pattern, string, result)
+        with pytest.raises(Unportable):
+            js_pattern(pattern)
+
+
 def test_the_translations() -> None:
     assert js_pattern(r"^[a-z]+$") == r"^[a-z]+(?=\n?$)"
     assert js_pattern(r"\A[0-9]{4}\Z") == r"^[0-9]{4}$"
@@ -89,6 +121,26 @@ def test_the_translations() -> None:
     assert js_pattern(r"x{,2}\{\#\U0001F600") == r"x{0,2}\{#\u{1F600}"
     assert js_pattern(r"[]a](?#note)") == r"[\]a]"
 
+
+_REF = (
+    "refers to a group that is optional, repeated, in an alternative or a lookaround: when it "
+    "did not take part, JavaScript matches the reference empty and Python fails, and "
+    "JavaScript resets it on each repetition; write the cases out with the group taken part "
+    "(`(a)\\1b` for `(a)?\\1b`, all Python matches)"
+)
+_LOOK = (
+    "quantifies a lookaround, which JavaScript's `u` mode refuses (Invalid quantifier); drop "
+    "the quantifier, or write the optional case out (`(?=a)b|b` for `(?=a)?b`)"
+)
+_PAIR = (
+    "is a UTF-16 surrogate pair, which Python reads as two lone surrogates (matching no text) "
+    "and JavaScript's `u` mode as one character; write `\\U0001F600`"
+)
+_LONE = (
+    "is a lone UTF-16 surrogate, half of a pair: it matches no JSON string in Python, and "
+    "JavaScript's `u` mode reads it with its neighbour as one character; write the whole "
+    "character, e.g. `\\U0001F600`"
+)
 
 REFUSED = {
     r"^\d{4}$": "`\\d` matches every Unicode digit (`١`, `１`) in Python, only 0-9 in "
@@ -105,6 +157,22 @@ REFUSED = {
     "out, e.g. `[Aa]` for a case-insensitive `a`",
     r"(?(1)a|b)": "`(?(1)` is a conditional group, which JavaScript does not have; "
     "spell out both cases",
+    r"(a)?\1b": "`\\1` " + _REF,
+    r"^(?:(a)|b)+\1$": "`\\1` " + _REF,
+    r"(?:x|(a))\1y": "`\\1` " + _REF,
+    r"((a))*\2": "`\\2` " + _REF,  # an enclosing group repeated
+    r"(?=(a))\1": "`\\1` " + _REF,
+    r"(?P<q>a)?(?P=q)b": "`(?P=q)` " + _REF,
+    r"(?=a)*b": "`*` " + _LOOK,
+    r"(?!a)?b": "`?` " + _LOOK,
+    r"(?<=a)?b": "`?` " + _LOOK,
+    r"(?<!a)+b": "`+` " + _LOOK,
+    r"(?=a){2}": "`{2}` " + _LOOK,
+    r"\ud83d\ude00": "`\\ud83d\\ude00` " + _PAIR,
+    r"[\ud83d\ude00]": "`\\ud83d\\ude00` " + _PAIR,
+    r"a\ud800": "`\\ud800` " + _LONE,
+    r"\U0000DC00": "`\\U0000DC00` " + _LONE,
+    "x\udfff": "`\\udfff` " + _LONE,  # the character itself
 }
 
 
