@@ -1,6 +1,7 @@
 """A second engine: python-socketio's KombuManager over a real RabbitMQ (Debian's
 ``rabbitmq-server``), with two Flask-SocketIO server processes (``message_queue=
-"amqp://..."``) and a write-only :class:`~sioschema.emitter.Emitter` process."""
+"amqp://..."``), a write-only :class:`~sioschema.emitter.Emitter` process, and the
+:class:`~sioschema.emitter.AsyncEmitter` on python-socketio's AsyncAioPikaManager."""
 
 from __future__ import annotations
 
@@ -10,11 +11,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 import socketio
 
+from sioschema.emitter import DEFAULT_CHANNEL, AsyncEmitter
 from tests.scaleout.brokers import RabbitMQ, rabbitmq
-from tests.scaleout.harness import Listener, emitter, server, server_node, wait_until
+from tests.scaleout.harness import (
+    Listener,
+    emitter,
+    published_args,
+    server,
+    server_node,
+    wait_until,
+)
+from tests.scaleout.lobby import Lobby, Note
 from tests.scaleout.shapes import RAW, SHAPES, Recorder
 
 K = 100
@@ -103,3 +114,37 @@ def test_kombu_keeps_argument_shapes(broker: RabbitMQ) -> None:
         finally:
             for client in clients:
                 client.disconnect()
+
+
+async def test_the_async_emitter_on_amqp_releases_its_connection(broker: RabbitMQ) -> None:
+    """``aclose()`` closes the connection python-socketio's AsyncAioPikaManager opened
+    to publish, and the next emit opens a new one; a queue bound to the channel's
+    exchange receives both emits."""
+    import aio_pika
+
+    watcher = await aio_pika.connect_robust(broker.url)
+    try:
+        channel = await watcher.channel()
+        exchange = await channel.declare_exchange(DEFAULT_CHANNEL, aio_pika.ExchangeType.FANOUT)
+        queue = await channel.declare_queue(exclusive=True)
+        await queue.bind(exchange)
+        emitter = AsyncEmitter(Lobby, broker.url)
+        assert type(emitter.manager) is socketio.AsyncAioPikaManager
+        await emitter.emit(Lobby.note, Note(seq=1, text="a"))
+        first = emitter.manager.publisher_connection
+        assert first is not None and not first.is_closed
+        await emitter.aclose()
+        assert first.is_closed and emitter.manager.publisher_connection is None
+        await emitter.aclose()  # nothing left to release
+        async with emitter:
+            await emitter.emit(Lobby.note, Note(seq=2, text="b"))
+            second = emitter.manager.publisher_connection
+            assert second is not None and second is not first and not second.is_closed
+        assert second.is_closed
+        seqs = []
+        for _ in range(2):
+            message = await queue.get(timeout=10, no_ack=True)
+            seqs.append(published_args(msgspec.json.decode(message.body))[0]["seq"])
+        assert seqs == [1, 2]
+    finally:
+        await watcher.close()
