@@ -8,7 +8,7 @@
     text = typescript.render([Game, Chat], error_event="oops")
 
 The types are written from the JSON Schema the AsyncAPI document carries (the same
-:class:`~sioschema.asyncapi._spec.Spec`, built from ``msgspec.json.schema_components``),
+:class:`~sioschema._spec.Spec`, built from ``msgspec.json.schema_components``),
 never from Python annotations, so the contract and the document cannot disagree. The
 output, for each registry ``Api`` (one namespace):
 
@@ -27,8 +27,9 @@ Schema keyword: bounds, lengths, patterns, formats, ``uniqueItems``, defaults, e
 ``additionalProperties: false``. docs/clients.md lists what the output covers and what
 it cannot express.
 
-This module reads registries (through :mod:`sioschema.inspect` and the AsyncAPI
-package's neutral description) and never imports a server library.
+This module reads registries (through :mod:`sioschema.inspect` and the neutral
+description in :mod:`sioschema._spec`, which the AsyncAPI documents are also laid out
+from) and never imports a server library.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .asyncapi import _spec
-from .asyncapi._schema import REF
+from . import _spec
+from ._jsonschema import REF
 from .inspect import RegistryInfo, by_namespace
 
 if TYPE_CHECKING:
@@ -333,12 +334,22 @@ class _Contract:
         return text, prec
 
     def _shape(self, schema: Any) -> tuple[str, int]:
+        """The TypeScript type of ``schema`` (no comment) and its precedence: what it
+        names or combines (:meth:`_combined`), else what its ``type`` says
+        (:meth:`_typed`)."""
         if schema is True or schema == {}:
             return "unknown", _ATOM
         if schema is False:
             return "never", _ATOM
         if not isinstance(schema, Mapping):
             return "unknown", _ATOM
+        combined = self._combined(schema)
+        return combined if combined is not None else self._typed(schema)
+
+    def _combined(self, schema: Mapping[str, Any]) -> tuple[str, int] | None:
+        """The type ``schema`` names (``$ref``), fixes (``const``, ``enum``) or combines
+        (``anyOf`` / ``oneOf``, ``allOf``), checked in that order; ``None`` for a schema
+        with none of these keywords."""
         if "$ref" in schema:
             return self.names[_ref_key(schema)], _ATOM
         if "const" in schema:
@@ -351,6 +362,11 @@ class _Contract:
                 return _join([self._expr(sub) for sub in schema[key]], " | ")
         if "allOf" in schema:
             return _join([self._expr(sub) for sub in schema["allOf"]], " & ")
+        return None
+
+    def _typed(self, schema: Mapping[str, Any]) -> tuple[str, int]:
+        """The type of ``schema``'s ``type`` (a union for a list of types); without one,
+        an array where it has ``items``, an object where it has ``properties``."""
         kind = schema.get("type")
         if isinstance(kind, list):
             return _join([self._shape({**schema, "type": one}) for one in kind], " | ")

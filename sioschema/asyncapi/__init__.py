@@ -8,8 +8,10 @@
     doc = asyncapi.render([Game, Chat], asyncapi_version="2.6.0")
     print(asyncapi.to_yaml(doc))
 
-This package reads registries (through :mod:`sioschema.inspect`) and never imports a
-server adapter; the adapters import it lazily to serve the docs page.
+This package only lays out the neutral description of :mod:`sioschema._spec` (one
+module per AsyncAPI version, and the docs page); it reads registries through it and
+:mod:`sioschema.inspect`, and never imports a server adapter. The adapters import it
+lazily to serve the docs page.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from . import _spec, v2_6, v3_0
+from .. import _spec
+from . import v2_6, v3_0
 
 if TYPE_CHECKING:
     from .._registry import EventRegistry

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._spec import Message, Spec
+from .._spec import Message, Spec
 
 __all__ = ["WS_BINDING", "head", "message_fields", "server_url", "server_v3"]
 

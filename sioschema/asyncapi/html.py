@@ -15,8 +15,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from ._schema import REF
-from ._spec import Channel, Message, Operation, Spec
+from .._jsonschema import REF
+from .._spec import Channel, Message, Operation, Spec
 
 __all__ = ["render"]
 

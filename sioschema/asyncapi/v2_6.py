@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._spec import Channel, Message, Operation, Spec
 from ._common import WS_BINDING, head, message_fields, server_url
-from ._spec import Channel, Message, Operation, Spec
 
 __all__ = ["render"]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._spec import Channel, Message, Spec
 from ._common import WS_BINDING, head, message_fields, server_v3
-from ._spec import Channel, Message, Spec
 
 __all__ = ["render"]
 

@@ -1,8 +1,10 @@
 """A version-neutral description of an API, built from registries.
 
-Everything a document or the docs page shows is decided here, once: which messages
-exist, their keys, their payload schemas and examples, which operation replies with
-which messages. ``v3_0``, ``v2_6`` and ``html`` only lay it out.
+Everything a document, the docs page or the TypeScript contract shows is decided here,
+once: which messages exist, their keys, their payload schemas and examples, which
+operation replies with which messages. :mod:`sioschema.asyncapi` (``v3_0``, ``v2_6``,
+``html``) and :mod:`sioschema.typescript` only lay it out. The payload schemas come from
+:mod:`sioschema._jsonschema`; registries are read through :mod:`sioschema.inspect`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import ErrorReply
-from ..inspect import RegistryInfo, by_namespace, check_error_event
-from ._schema import Schemas, unique_key
+from ._jsonschema import Schemas, unique_key
+from .errors import ErrorReply
+from .inspect import RegistryInfo, by_namespace, check_error_event
 
 if TYPE_CHECKING:
-    from .._registry import EventRegistry
+    from ._registry import EventRegistry
 
 __all__ = ["Channel", "Message", "Operation", "Spec", "build"]
 

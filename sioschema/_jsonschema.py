@@ -1,4 +1,8 @@
-"""JSON Schema for the document: msgspec's output, in the dialect AsyncAPI reads.
+"""JSON Schema for the documents: msgspec's output, in the dialect AsyncAPI reads.
+
+The one JSON Schema step of the neutral description (:mod:`sioschema._spec`): the
+AsyncAPI documents, the docs page and the TypeScript contract all read these schemas.
+It knows only types, never a registry.
 
 msgspec writes JSON Schema 2020-12. The AsyncAPI Schema Object (2.x and 3.x) is a
 superset of draft-07, so four things are rewritten, nothing else is generated here:
@@ -25,8 +29,8 @@ from typing import Any
 
 import msgspec
 
-from .._regex import js_pattern
-from .._text import clean_text
+from ._regex import js_pattern
+from ._text import clean_text
 
 __all__ = ["REF", "Schemas", "unique_key"]
 
