@@ -28,8 +28,8 @@ Schema keyword: bounds, lengths, patterns, formats, ``uniqueItems``, defaults, e
 it cannot express.
 
 This module reads registries (through :mod:`sioschema.inspect` and the neutral
-description in :mod:`sioschema._spec`, which the AsyncAPI documents are also laid out
-from) and never imports a server library.
+description the AsyncAPI documents are laid out from too) and never imports a server
+library.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@
     doc = asyncapi.render([Game, Chat], asyncapi_version="2.6.0")
     print(asyncapi.to_yaml(doc))
 
-This package only lays out the neutral description of :mod:`sioschema._spec` (one
-module per AsyncAPI version, and the docs page); it reads registries through it and
-:mod:`sioschema.inspect`, and never imports a server adapter. The adapters import it
-lazily to serve the docs page.
+This package only lays out a version-neutral description of the registries (one module
+per AsyncAPI version, and the docs page), the one :mod:`sioschema.typescript` writes
+its contract from too. It reads registries through :mod:`sioschema.inspect` and never
+imports a server adapter; the adapters import it lazily to serve the docs page.
 """
 
 from __future__ import annotations
