@@ -13,13 +13,22 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from ._registry import EventRegistry
 
-__all__ = ["DocsPages", "Page"]
+__all__ = ["NOT_ALLOWED", "REASONS", "DocsPages", "Page"]
 
 
 class Page(NamedTuple):
+    """One HTTP answer: its status code, ``Content-Type`` and body."""
+
     status: int
     content_type: str
     body: bytes
+
+
+NOT_ALLOWED = Page(405, "text/plain; charset=utf-8", b"Method Not Allowed")
+"""The answer to a docs path asked with a method other than ``GET`` or ``HEAD`` (its
+``Allow`` header is the app's to add)."""
+REASONS = {200: "OK", 405: "Method Not Allowed", 501: "Not Implemented"}
+"""The reason phrase of each status a docs page answers with (a WSGI status line)."""
 
 
 class DocsPages:
@@ -60,6 +69,15 @@ class DocsPages:
         page = self._cache.get(kind)
         if page is None:
             page = self._cache[kind] = self._render(kind)
+        return page
+
+    def answer(self, path: str, method: str) -> Page | None:
+        """The answer to an HTTP request for ``path`` with ``method`` (``"GET"``,
+        ``"HEAD"``, ...): the page, :data:`NOT_ALLOWED` for another method on a docs
+        path, ``None`` when ``path`` is no docs page (the request is not ours)."""
+        page = self.get(path)
+        if page is not None and method not in ("GET", "HEAD"):
+            return NOT_ALLOWED
         return page
 
     def _render(self, kind: str) -> Page:

@@ -28,10 +28,12 @@ from ._codec import codec_packet
 from ._core import ErrorHook
 from ._docs import DocsPages
 from ._handlers import check_handler
+from ._migration import refuse_sio_asyncapi
 from ._registry import A, Emit, Event, P, R, Several
+from ._typing import Registries
 from ._wire import Limits
 from .emitter import DEFAULT_CHANNEL
-from .socketio import Registries, _make_core, _refuse_sio_asyncapi, adopt
+from .socketio import _make_core, adopt
 
 __all__ = ["SocketIO"]
 
@@ -76,14 +78,14 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        _refuse_sio_asyncapi("SocketIO", kwargs)
+        refuse_sio_asyncapi("SocketIO", kwargs)
         self._sioschema, self._sioschema_docs = _make_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
         super().__init__(app, **kwargs)
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
-        _refuse_sio_asyncapi("SocketIO", kwargs)
+        refuse_sio_asyncapi("SocketIO", kwargs)
         if "serializer" not in kwargs and "serializer" not in self.server_options:
             kwargs["serializer"] = codec_packet()
         given = kwargs.get("namespaces", self.server_options.get("namespaces"))

@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, Protocol, TypeVar, overload
+from collections.abc import Callable
+from typing import Any, overload
 
 import socketio
 from socketio import packet
 
 from . import _seams
+from ._apps import ASGIApp, WSGIApp, add_aiohttp_routes, docs_unserved
 from ._codec import CodecPacket, codec_packet, writes_raw
 from ._core import (
     ACKING,
@@ -34,56 +35,17 @@ from ._core import (
     Refuse,
     Reply,
 )
-from ._docs import DocsPages, Page
+from ._docs import DocsPages
 from ._handlers import check_handler as _check_handler
+from ._migration import refuse_sio_asyncapi
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
+from ._typing import F, RegisterMany, RegisterNone, RegisterOne, Registries
 from ._wire import Limits, echoed
 from .errors import PayloadError
 
 __all__ = ["ASGIApp", "AsyncServer", "Server", "WSGIApp"]
 
 _seams.check("socketio", "engineio")  # the upstream names the adapters rely on, see _seams
-
-F = TypeVar("F", bound=Callable[..., Any])
-Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
-
-
-class _RegisterOne(Protocol[R, A]):
-    """``AsyncServer.on(Event[R, A])``: takes ``(sid, R) -> A``, as a coroutine
-    function or a plain one, and returns it."""
-
-    @overload
-    def __call__(
-        self, handler: Callable[[str, R], Coroutine[Any, Any, A]]
-    ) -> Callable[[str, R], Coroutine[Any, Any, A]]: ...
-
-    @overload
-    def __call__(self, handler: Callable[[str, R], A]) -> Callable[[str, R], A]: ...
-
-
-class _RegisterNone(Protocol[A]):
-    """``AsyncServer.on(Event[None, A])``: takes ``(sid) -> A``."""
-
-    @overload
-    def __call__(
-        self, handler: Callable[[str], Coroutine[Any, Any, A]]
-    ) -> Callable[[str], Coroutine[Any, Any, A]]: ...
-
-    @overload
-    def __call__(self, handler: Callable[[str], A]) -> Callable[[str], A]: ...
-
-
-class _RegisterMany(Protocol[A]):
-    """``AsyncServer.on(Event[Several, A])``: takes ``(sid, *args) -> A``."""
-
-    @overload
-    def __call__(
-        self, handler: Callable[..., Coroutine[Any, Any, A]]
-    ) -> Callable[..., Coroutine[Any, Any, A]]: ...
-
-    @overload
-    def __call__(self, handler: Callable[..., A]) -> Callable[..., A]: ...
-
 
 logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
@@ -107,34 +69,6 @@ def _dispatches_any(namespace_class: type) -> bool:
         if "trigger_event" in vars(cls):
             return cls.__module__.partition(".")[0] not in ("socketio", "flask_socketio")
     return False
-
-
-_REGISTRY_KEYWORD = "a keyword of the registry class: class Api(EventRegistry, {}=...)"
-# sio-asyncapi's AsyncAPISocketIO arguments: Flask-SocketIO and Engine.IO would take them
-# as server options and ignore them, silently
-_SIO_ASYNCAPI = {
-    "validate": "sioschema validates every event a bound registry declares; pass registry=",
-    "generate_docs": "docs_url='/asyncapi' serves the docs page, and "
-    "`python -m sioschema asyncapi MODULE:REGISTRY` writes the document",
-    "version": _REGISTRY_KEYWORD.format("version"),
-    "title": _REGISTRY_KEYWORD.format("title"),
-    "description": _REGISTRY_KEYWORD.format("description") + " (or its docstring)",
-    "server_url": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
-    "server_name": "servers={'name': {'host': ..., 'protocol': ...}} on the registry class",
-}
-
-
-def _refuse_sio_asyncapi(adapter: str, kwargs: dict[str, Any]) -> None:
-    """Refuse sio-asyncapi's constructor arguments, naming what replaces each."""
-    found = [name for name in _SIO_ASYNCAPI if name in kwargs]
-    if found:
-        lines = "; ".join(f"{name}=: {_SIO_ASYNCAPI[name]}" for name in found)
-        msg = (
-            f"{adapter}() got sio-asyncapi's argument{'s' if len(found) > 1 else ''} "
-            f"{', '.join(found)}, which sioschema does not take: {lines} "
-            "(docs/migration.md, from sio-asyncapi)"
-        )
-        raise TypeError(msg)
 
 
 def _make_core(
@@ -349,7 +283,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        _refuse_sio_asyncapi(type(self).__name__, kwargs)
+        refuse_sio_asyncapi(type(self).__name__, kwargs)
         core, docs = _make_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
@@ -576,7 +510,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
 
     def handle_request(self, environ: Any, start_response: Any) -> Any:
         """python-socketio's WSGI entry point; warns once if docs are set but unserved."""
-        _docs_unserved(self)
+        docs_unserved(self)
         return super().handle_request(environ, start_response)
 
     def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
@@ -622,7 +556,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         docs_viewer: str | None = None,
         **kwargs: Any,
     ) -> None:
-        _refuse_sio_asyncapi(type(self).__name__, kwargs)
+        refuse_sio_asyncapi(type(self).__name__, kwargs)
         core, docs = _make_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
@@ -634,17 +568,17 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
     @overload
     def on(
         self, event: Event[Several, A], handler: None = None, namespace: str | None = None
-    ) -> _RegisterMany[A]: ...
+    ) -> RegisterMany[A]: ...
 
     @overload
     def on(
         self, event: Event[None, A], handler: None = None, namespace: str | None = None
-    ) -> _RegisterNone[A]: ...
+    ) -> RegisterNone[A]: ...
 
     @overload
     def on(
         self, event: Event[R, A], handler: None = None, namespace: str | None = None
-    ) -> _RegisterOne[R, A]: ...
+    ) -> RegisterOne[R, A]: ...
 
     @overload
     def on(
@@ -853,7 +787,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
 
     async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
         """python-socketio's entry point; warns once if docs are set but unserved."""
-        _docs_unserved(self)
+        docs_unserved(self)
         return await super().handle_request(*args, **kwargs)
 
     def attach(self, app: Any, socketio_path: str = "socket.io") -> None:
@@ -864,20 +798,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         if docs is None:
             return
         if self.async_mode != "aiohttp":
-            _docs_unserved(self)  # sanic, tornado: not served, and said so now
+            docs_unserved(self)  # sanic, tornado: not served, and said so now
             return
-        from aiohttp import web
-
-        async def page(request: web.Request) -> web.Response:
-            found = docs.get(request.path)
-            assert found is not None  # routed only for docs paths
-            return web.Response(
-                body=found.body, status=found.status, headers={"Content-Type": found.content_type}
-            )
-
-        for path in docs.paths:
-            app.router.add_get(path, page)
-        docs.served = True
+        add_aiohttp_routes(app, docs)
 
     async def _handle_eio_disconnect(self, eio_sid: str, reason: Any = None) -> None:
         try:
@@ -916,86 +839,3 @@ def adopt(server: socketio.Server, core: Core) -> Server:
     server.eio.on("message", server._handle_eio_message)
     server.eio.on("disconnect", server._handle_eio_disconnect)
     return server
-
-
-_NOT_ALLOWED = Page(405, "text/plain; charset=utf-8", b"Method Not Allowed")
-_REASONS = {200: "OK", 405: "Method Not Allowed", 501: "Not Implemented"}
-
-
-def _docs_page(server: Any, path: str, method: str) -> Page | None:
-    """The docs page for a request, if the server serves one at ``path``."""
-    docs: DocsPages | None = getattr(server, "_sioschema_docs", None)
-    page = docs.get(path) if docs is not None else None
-    if page is not None and method not in ("GET", "HEAD"):
-        return _NOT_ALLOWED
-    return page
-
-
-def _docs_unserved(server: Any) -> None:
-    """Say once, on a server's first Socket.IO request (or when it is attached to a
-    framework other than aiohttp), that its docs pages are not served: it was bound with
-    ``docs_url=`` but runs under an app that does not serve them (a stock
-    ``socketio.ASGIApp`` / ``WSGIApp``), so every docs path answers 404."""
-    docs: DocsPages | None = getattr(server, "_sioschema_docs", None)
-    if docs is None or docs.served:
-        return
-    docs.served = True  # one warning
-    kind = "ASGIApp" if isinstance(server, socketio.AsyncServer) else "WSGIApp"
-    logger.warning(
-        "docs_url=%r is set, but this server runs under an app that does not serve the "
-        "docs pages (they answer 404): wrap the server in sioschema.socketio.%s instead "
-        "of socketio.%s",
-        docs.url,
-        kind,
-        kind,
-    )
-
-
-class WSGIApp(socketio.WSGIApp):  # type: ignore[misc]
-    """``socketio.WSGIApp`` that also serves the docs of a :class:`Server` bound with
-    ``docs_url=``. Takes python-socketio's arguments."""
-
-    def __init__(self, socketio_app: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(socketio_app, *args, **kwargs)
-        docs: DocsPages | None = getattr(socketio_app, "_sioschema_docs", None)
-        if docs is not None:
-            docs.served = True
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        method = environ.get("REQUEST_METHOD", "GET")
-        page = _docs_page(self.engineio_app, environ.get("PATH_INFO") or "", method)
-        if page is None:
-            return super().__call__(environ, start_response)
-        headers = [("Content-Type", page.content_type), ("Content-Length", str(len(page.body)))]
-        if page is _NOT_ALLOWED:
-            headers.append(("Allow", "GET, HEAD"))
-        start_response(f"{page.status} {_REASONS[page.status]}", headers)
-        return [b"" if method == "HEAD" else page.body]
-
-
-class ASGIApp(socketio.ASGIApp):  # type: ignore[misc]
-    """``socketio.ASGIApp`` that also serves the docs of an :class:`AsyncServer` bound
-    with ``docs_url=``. Takes python-socketio's arguments."""
-
-    def __init__(self, socketio_server: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(socketio_server, *args, **kwargs)
-        docs: DocsPages | None = getattr(socketio_server, "_sioschema_docs", None)
-        if docs is not None:
-            docs.served = True
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        method = scope.get("method", "GET")
-        page = None
-        if scope["type"] == "http":
-            page = _docs_page(self.engineio_server, scope.get("path", ""), method)
-        if page is None:
-            await super().__call__(scope, receive, send)
-            return
-        headers = [
-            (b"content-type", page.content_type.encode()),
-            (b"content-length", str(len(page.body)).encode()),
-        ]
-        if page is _NOT_ALLOWED:
-            headers.append((b"allow", b"GET, HEAD"))
-        await send({"type": "http.response.start", "status": page.status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else page.body})

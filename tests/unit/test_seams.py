@@ -20,13 +20,27 @@ from socketio import async_pubsub_manager, base_manager, packet
 from sioschema import _seams
 
 PACKAGE = Path(_seams.__file__).parent
-ADAPTERS = [
-    PACKAGE / "socketio.py",
-    PACKAGE / "flask.py",
-    PACKAGE / "_codec.py",
-    PACKAGE / "client.py",
-    PACKAGE / "emitter.py",
-]
+_UPSTREAM_PACKAGES = {"socketio", "engineio", "flask_socketio"}
+
+
+def _imports_upstream(path: Path) -> bool:
+    """Whether a module of the package imports python-socketio, python-engineio or
+    Flask-SocketIO (then it is an adapter module, whose upstream names are checked)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found = {alias.name.partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found = {node.module.partition(".")[0]}
+        else:
+            continue
+        if found & _UPSTREAM_PACKAGES:
+            return True
+    return False
+
+
+# every module that imports an upstream package, so a new adapter module is checked too
+ADAPTERS = sorted(path for path in PACKAGE.rglob("*.py") if _imports_upstream(path))
+assert PACKAGE / "socketio.py" in ADAPTERS and PACKAGE / "flask.py" in ADAPTERS
 UPSTREAM = [
     socketio.Server,
     socketio.AsyncServer,
