@@ -72,8 +72,9 @@ def add_aiohttp_routes(app: Any, docs: DocsPages) -> None:
 
 
 class WSGIApp(socketio.WSGIApp):  # type: ignore[misc]
-    """``socketio.WSGIApp`` that also serves the docs of a :class:`~sioschema.socketio.Server` bound with
-    ``docs_url=``. Takes python-socketio's arguments."""
+    """``socketio.WSGIApp`` that also serves the docs of a
+    :class:`~sioschema.socketio.Server` bound with ``docs_url=``. Takes python-socketio's
+    arguments."""
 
     def __init__(self, socketio_app: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(socketio_app, *args, **kwargs)
