@@ -24,10 +24,10 @@ import flask
 import flask_socketio
 
 from . import _seams
-from ._codec import codec_packet
 from ._core import ErrorHook
 from ._docs import DocsPages
 from ._handlers import check_handler
+from ._packet import codec_packet
 from ._registry import A, Emit, Event, P, R, Several
 from ._wire import Limits
 from .emitter import DEFAULT_CHANNEL

@@ -20,7 +20,6 @@ import socketio
 from socketio import packet
 
 from . import _seams
-from ._codec import CodecPacket, codec_packet, writes_raw
 from ._core import (
     ACKING,
     Acked,
@@ -36,6 +35,7 @@ from ._core import (
 )
 from ._docs import DocsPages, Page
 from ._handlers import check_handler as _check_handler
+from ._packet import CodecPacket, codec_packet, writes_raw
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
 from ._wire import Limits, echoed
 from .errors import PayloadError

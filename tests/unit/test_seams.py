@@ -23,7 +23,7 @@ PACKAGE = Path(_seams.__file__).parent
 ADAPTERS = [
     PACKAGE / "socketio.py",
     PACKAGE / "flask.py",
-    PACKAGE / "_codec.py",
+    PACKAGE / "_packet.py",
     PACKAGE / "client.py",
     PACKAGE / "emitter.py",
 ]
