@@ -43,7 +43,7 @@ from engineio import json as engineio_json
 
 from benchmarks import _common
 from sioschema import Emit, EventRegistry, PayloadError
-from sioschema._codec import CodecPacket
+from sioschema._packet import CodecPacket
 from sioschema.emitter import Emitter
 
 HOST = "127.0.0.1"

@@ -44,8 +44,8 @@ from typing import Annotated, Any
 import msgspec
 import msgspec.inspect as mi
 
-from ._compile import declared_repr
 from ._registry import Emit, Event
+from ._types import declared_repr
 from .errors import SioSchemaError
 
 __all__ = ["check_handler"]

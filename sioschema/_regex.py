@@ -159,92 +159,136 @@ def js_pattern(pattern: str) -> str:
     same strings under ``re.search`` and ``RegExp.prototype.test``; raises
     :class:`Unportable` for a construct without one. ``pattern`` must compile in
     Python (msgspec compiles it first)."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    in_class = False
-    class_start = False  # right after ``[`` or ``[^``: a ``]`` there is a literal
-    quantified = False  # the last token was a quantifier (a ``+`` after it: possessive)
-    groups = _Groups()
-    closed: _Frame | None = None  # the group the last token closed
-    while i < n:
+    reader = _Reader(pattern)
+    n = len(pattern)
+    while reader.i < n:
+        reader.step()
+    reader.groups.check_refs()
+    return "".join(reader.out)
+
+
+# what a character outside a class, with no other meaning, is in JavaScript
+_SPELLED: Final = {
+    ".": "[^\\n]",
+    "$": "(?=\\n?$)",
+    # a literal in Python; u mode wants it escaped
+    "}": "\\}",
+    "]": "\\]",
+}
+
+
+class _Reader:
+    """:func:`js_pattern` reading one pattern, a token per :meth:`step`."""
+
+    __slots__ = ("class_start", "closed", "groups", "i", "in_class", "out", "pattern", "quantified")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.out: list[str] = []
+        self.i = 0  # where the next token starts
+        self.in_class = False
+        self.class_start = False  # right after ``[`` or ``[^``: a ``]`` there is a literal
+        self.quantified = False  # the last token was a quantifier (a ``+`` after it: possessive)
+        self.groups = _Groups()
+        self.closed: _Frame | None = None  # the group the last token closed
+
+    def step(self) -> None:
+        """Read the token at :attr:`i` and append its JavaScript spelling."""
+        pattern, i = self.pattern, self.i
         c = pattern[i]
-        was_quantified, quantified = quantified, False
-        was_closed, closed = closed, None
+        was_quantified, self.quantified = self.quantified, False
+        was_closed, self.closed = self.closed, None
         if "\ud800" <= c <= "\udfff":
             raise _surrogate(pattern, i, ord(c), 1)
         if c == "\\":
-            token, i = _escape(pattern, i, in_class, groups)
-            out.append(token)
-            class_start = False
-            continue
-        if in_class:
-            if c == "]" and not class_start:
-                in_class = False
-                out.append("]")
-            elif c == "]" or c == "[":
-                out.append("\\" + c)
-            elif c == "^" and class_start and out[-1] == "[":
-                out.append("^")
-                i += 1
-                continue  # still the start: ``[^]...]`` holds a literal ``]``
-            else:
-                out.append(c)
-            class_start = False
-            i += 1
-            continue
-        if was_closed is not None and not was_quantified and c in "*+?{":
-            _quantify(pattern, i, was_closed)
+            token, self.i = _escape(pattern, i, self.in_class, self.groups)
+            self.out.append(token)
+            self.class_start = False
+        elif self.in_class:
+            self.i = self._in_class(c)
+        else:
+            if was_closed is not None and not was_quantified and c in "*+?{":
+                _quantify(pattern, i, was_closed)
+            self.i = self._outside(c, was_quantified)
+
+    def _in_class(self, c: str) -> int:
+        """A character inside ``[...]``; the next index."""
+        out = self.out
+        if c == "]" and not self.class_start:
+            self.in_class = False
+            out.append("]")
+        elif c == "]" or c == "[":
+            out.append("\\" + c)
+        elif c == "^" and self.class_start and out[-1] == "[":
+            out.append("^")
+            return self.i + 1  # still the start: ``[^]...]`` holds a literal ``]``
+        else:
+            out.append(c)
+        self.class_start = False
+        return self.i + 1
+
+    def _outside(self, c: str, was_quantified: bool) -> int:
+        """A character outside a class (no escape); the next index."""
+        pattern, i, out, groups = self.pattern, self.i, self.out, self.groups
         if c == "[":
-            in_class = class_start = True
+            self.in_class = self.class_start = True
             out.append("[")
-        elif c == ".":
-            out.append("[^\\n]")
-        elif c == "$":
-            out.append("(?=\\n?$)")
+        elif c in _SPELLED:
+            out.append(_SPELLED[c])
         elif c in "*+?":
-            if was_quantified and c == "+":
-                raise _refuse(
-                    pattern[i - 1 : i + 1],
-                    "is a possessive quantifier, which JavaScript does not have",
-                    "write the plain quantifier",
-                )
-            if was_quantified and c == "?":
-                out.append("?")  # lazy
-            else:
-                out.append(c)
-                quantified = True
+            self._repeat(c, was_quantified)
         elif c == "{":
-            found = _QUANTIFIER.match(pattern, i)
-            if found is None or not (found.group(1) or found.group(2) or found.group(3)):
-                out.append("\\{")
-            else:
-                if was_quantified:
-                    raise _refuse(found.group(), "repeats a quantifier", "group it: `(?:a*){2}`")
-                low, comma, high = found.groups()
-                out.append("{" + (low or "0") + comma + high + "}")
-                i = found.end()
-                quantified = True
-                continue
-        elif c == "}" or c == "]":
-            out.append("\\" + c)  # a literal in Python; u mode wants it escaped
+            return self._brace(was_quantified)
         elif c == "(" and pattern.startswith("(?", i):
-            i = _group(pattern, i, out, groups)
-            continue
+            return _group(pattern, i, out, groups)
         elif c == "(":
             groups.open.append(_Frame("capture", groups.open[-1]))
             groups.captures.append(groups.open[-1])
             out.append(c)
         elif c == ")":
-            closed = groups.open.pop()
-            out.append(c)
-        elif c == "|":
-            groups.open[-1].alternation = True
+            self.closed = groups.open.pop()
             out.append(c)
         else:
+            if c == "|":
+                groups.open[-1].alternation = True
             out.append(c)
-        i += 1
-    groups.check_refs()
-    return "".join(out)
+        return i + 1
+
+    def _repeat(self, c: str, was_quantified: bool) -> None:
+        """``*``, ``+`` or ``?``: a quantifier, or a lazy (or possessive) one's mark."""
+        if was_quantified and c == "+":
+            raise _refuse(
+                self.pattern[self.i - 1 : self.i + 1],
+                "is a possessive quantifier, which JavaScript does not have",
+                "write the plain quantifier",
+            )
+        if was_quantified and c == "?":
+            self.out.append("?")  # lazy
+        else:
+            self.out.append(c)
+            self.quantified = True
+
+    def _brace(self, was_quantified: bool) -> int:
+        """A ``{``: a ``{m,n}`` quantifier, or a literal; the next index."""
+        found = _braces(self.pattern, self.i)
+        if found is None:
+            self.out.append("\\{")
+            return self.i + 1
+        if was_quantified:
+            raise _refuse(found.group(), "repeats a quantifier", "group it: `(?:a*){2}`")
+        low, comma, high = found.groups()
+        self.out.append("{" + (low or "0") + comma + high + "}")
+        self.quantified = True
+        return found.end()
+
+
+def _braces(pattern: str, i: int) -> re.Match[str] | None:
+    """The ``{m}``, ``{m,}``, ``{,n}`` or ``{m,n}`` quantifier at ``i``; ``None`` for a
+    literal ``{`` (``{}``, ``{x``...)."""
+    found = _QUANTIFIER.match(pattern, i)
+    if found is None or not (found.group(1) or found.group(2) or found.group(3)):
+        return None
+    return found
 
 
 def _quantify(pattern: str, i: int, closed: _Frame) -> None:
@@ -252,8 +296,8 @@ def _quantify(pattern: str, i: int, closed: _Frame) -> None:
     marked repeated; a lookaround may not be (JavaScript's ``u`` mode throws)."""
     end = i + 1
     if pattern[i] == "{":
-        found = _QUANTIFIER.match(pattern, i)
-        if found is None or not (found.group(1) or found.group(2) or found.group(3)):
+        found = _braces(pattern, i)
+        if found is None:
             return  # a literal ``{``
         end = found.end()
     if closed.kind == "look":
@@ -302,6 +346,10 @@ def _group(pattern: str, i: int, out: list[str], groups: _Groups) -> int:
     )
 
 
+# escapes spelled the same way wherever they are (``\b`` only in a class: a backspace)
+_FIXED: Final = {"A": "^", "Z": "$", "a": "\\x07", **{e: "\\" + e for e in _SAME}}
+
+
 def _escape(pattern: str, i: int, in_class: bool, groups: _Groups) -> tuple[str, int]:
     """The escape at ``i`` (a backslash) in JavaScript's spelling; the next index."""
     e = pattern[i + 1]
@@ -311,38 +359,43 @@ def _escape(pattern: str, i: int, in_class: bool, groups: _Groups) -> tuple[str,
         raise _refuse("\\" + e, why, spelled)
     if e == "b":  # in a class: a backspace in both
         return "\\x08", i + 2
-    if e == "A":
-        return "^", i + 2
-    if e == "Z":
-        return "$", i + 2
-    if e == "a":
-        return "\\x07", i + 2
-    if e in _SAME:
-        return "\\" + e, i + 2
+    if e in _FIXED:
+        return _FIXED[e], i + 2
     if e == "x":
         return pattern[i : i + 4], i + 4
     if e == "u" or e == "U":
-        length = 6 if e == "u" else 10
-        value = int(pattern[i + 2 : i + length], 16)
-        if 0xD800 <= value <= 0xDFFF:
-            raise _surrogate(pattern, i, value, length)
-        return (pattern[i : i + 6] if e == "u" else _code_point(value)), i + length
+        return _unicode_escape(pattern, i, e)
     if e == "N":
         end = pattern.index("}", i)
         char = unicodedata.lookup(pattern[i + 3 : end])
         return _code_point(ord(char)), end + 1
     if e.isdigit():
-        digits = _OCTAL.match(pattern, i + 1)
-        if e == "0" or in_class or (digits is not None and len(digits.group()) == 3):
-            # an octal escape (Python reads ``\0``, ``\012`` and, in a class, ``\1``)
-            assert digits is not None
-            return _code_point(int(digits.group(), 8)), digits.end()
-        ref = re.match(r"\d{1,2}", pattern[i + 1 :])
-        assert ref is not None
-        groups.refs.append(("\\" + ref.group(), int(ref.group())))
-        return "\\" + ref.group(), i + 1 + ref.end()  # a backreference: see check_refs
+        return _numbered_escape(pattern, i, in_class, groups)
     if e in _SYNTAX or (e == "-" and in_class):
         return "\\" + e, i + 2
     # Python reads any other escaped character as itself; JavaScript's u mode refuses
     # the escape
     return e, i + 2
+
+
+def _unicode_escape(pattern: str, i: int, e: str) -> tuple[str, int]:
+    """``\\uXXXX`` or ``\\UXXXXXXXX`` at ``i``; the next index. A surrogate is refused."""
+    length = 6 if e == "u" else 10
+    value = int(pattern[i + 2 : i + length], 16)
+    if 0xD800 <= value <= 0xDFFF:
+        raise _surrogate(pattern, i, value, length)
+    return (pattern[i : i + 6] if e == "u" else _code_point(value)), i + length
+
+
+def _numbered_escape(pattern: str, i: int, in_class: bool, groups: _Groups) -> tuple[str, int]:
+    """A backslash and a digit at ``i``: an octal escape or a backreference (checked
+    once every group is read, :meth:`_Groups.check_refs`); the next index."""
+    digits = _OCTAL.match(pattern, i + 1)
+    if pattern[i + 1] == "0" or in_class or (digits is not None and len(digits.group()) == 3):
+        # an octal escape (Python reads ``\0``, ``\012`` and, in a class, ``\1``)
+        assert digits is not None
+        return _code_point(int(digits.group(), 8)), digits.end()
+    ref = re.match(r"\d{1,2}", pattern[i + 1 :])
+    assert ref is not None
+    groups.refs.append(("\\" + ref.group(), int(ref.group())))
+    return "\\" + ref.group(), i + 1 + ref.end()  # a backreference: see check_refs

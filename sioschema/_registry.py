@@ -13,9 +13,10 @@ from typing import Any, ClassVar, Generic, overload
 
 from typing_extensions import TypeVar
 
-from ._compile import ArgsCodec, declared_repr
+from ._codec import ArgsCodec
 from ._metadata import check_metadata
 from ._text import clean_text
+from ._types import declared_repr
 from ._wire import RESERVED_EVENTS
 from .errors import RegistryError
 

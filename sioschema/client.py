@@ -40,7 +40,6 @@ import socketio
 from socketio import packet
 
 from . import _seams
-from ._codec import CodecPacket, codec_packet
 from ._core import (
     ACKING,
     Acked,
@@ -55,6 +54,7 @@ from ._core import (
     Reply,
 )
 from ._handlers import check_handler
+from ._packet import CodecPacket, codec_packet
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
 from ._wire import ClientLimits, Limits
 from .errors import PayloadError

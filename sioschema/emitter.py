@@ -32,8 +32,8 @@ import socketio
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from . import _seams
-from ._codec import CodecPacket, writes_raw
 from ._core import Core
+from ._packet import CodecPacket, writes_raw
 from ._registry import Emit, Event, EventRegistry, P
 from .errors import SioSchemaError
 

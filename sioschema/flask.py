@@ -24,11 +24,11 @@ import flask
 import flask_socketio
 
 from . import _seams
-from ._codec import codec_packet
 from ._core import ErrorHook
 from ._docs import DocsPages
 from ._handlers import check_handler
 from ._migration import refuse_sio_asyncapi
+from ._packet import codec_packet
 from ._registry import A, Emit, Event, P, R, Several
 from ._typing import Registries
 from ._wire import Limits

@@ -21,7 +21,6 @@ from socketio import packet
 
 from . import _seams
 from ._apps import ASGIApp, WSGIApp, add_aiohttp_routes, docs_unserved
-from ._codec import CodecPacket, codec_packet, writes_raw
 from ._core import (
     ACKING,
     Acked,
@@ -38,6 +37,7 @@ from ._core import (
 from ._docs import DocsPages
 from ._handlers import check_handler as _check_handler
 from ._migration import refuse_sio_asyncapi
+from ._packet import CodecPacket, codec_packet, writes_raw
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
 from ._typing import F, RegisterMany, RegisterNone, RegisterOne, Registries
 from ._wire import Limits, echoed

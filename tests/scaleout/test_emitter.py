@@ -15,7 +15,7 @@ import socketio
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from sioschema import PayloadError, SioSchemaError
-from sioschema._codec import CodecPacket
+from sioschema._packet import CodecPacket
 from sioschema.emitter import AsyncEmitter, Emitter, PublishError, _manager_class
 from sioschema.flask import SocketIO
 from sioschema.socketio import AsyncServer, Server

@@ -9,7 +9,8 @@ import pytest
 from socketio import packet
 
 from sioschema import Emit, Event, EventRegistry, Limits
-from sioschema._codec import CodecPacket, PacketCodec
+from sioschema._codec import PacketCodec
+from sioschema._packet import CodecPacket
 from sioschema.inspect import by_namespace
 
 

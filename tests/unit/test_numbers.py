@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from socketio.packet import Packet
 
 from sioschema import Emit, Event, EventRegistry, PayloadError, RegistryError
-from sioschema._compile import ArgsCodec
+from sioschema._codec import ArgsCodec
 from sioschema._core import Acked, AckRefused, Core, Deliver, Reply
 from sioschema._wire import is_finite
 from tests.strategies import any_number, numbers_json

@@ -27,8 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sioschema import Emit, Event, EventRegistry, Limits, RegistryError
-from sioschema._codec import PacketCodec
-from sioschema._compile import ArgsCodec
+from sioschema._codec import ArgsCodec, PacketCodec
 from sioschema._wire import WireError, decode_json
 from sioschema.errors import PayloadError
 from sioschema.inspect import by_namespace
