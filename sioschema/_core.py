@@ -12,8 +12,8 @@ server class, in the shape of h11 / wsproto and python-socketio's own ``base_ser
   :meth:`Core.receive_decoded`) and carries out the actions it returns:
   :class:`Deliver` (call a handler), :class:`Acked` (an ack of one of our emits
   arrived), :class:`AckRefused` (an ack of one of our emits was refused: fail the
-  callback waiting for it), :class:`Connect`, :class:`Disconnect`, :class:`ConnectError` (clients
-  only), :class:`Reply` (send an error ack or error event), :class:`Refuse` (a
+  callback waiting for it), :class:`Connect`, :class:`Disconnect`, :class:`ConnectRefused`
+  (clients only), :class:`Reply` (send an error ack or error event), :class:`Refuse` (a
   ``CONNECT_ERROR``) and :class:`Close`;
 - what it needs to know about connections that the Socket.IO library keeps (which
   session a frame belongs to, which ack ids are awaited, which events have a handler)
@@ -71,7 +71,7 @@ __all__ = [
     "Action",
     "Close",
     "Connect",
-    "ConnectError",
+    "ConnectRefused",
     "Core",
     "Deliver",
     "Disconnect",
@@ -118,7 +118,7 @@ class Deliver(msgspec.Struct, gc=False):
     """Call the handler of event ``name`` of session ``sid`` with ``args``; when ``id``
     is not ``None`` the peer waits for an ack with that id.
 
-    ``event`` is the declaration the arguments were validated against (an
+    ``declared`` is the declaration the arguments were validated against (an
     :class:`Event` on a server, an :class:`Emit` on a client), or ``None`` for an
     undeclared event, whose ``args`` are the JSON values as received.
     """
@@ -127,7 +127,7 @@ class Deliver(msgspec.Struct, gc=False):
     namespace: str
     id: int | None
     name: str
-    event: Event | Emit[Any, Any] | None
+    declared: Event | Emit[Any, Any] | None
     args: tuple[Any, ...] | list[Any]
 
 
@@ -220,7 +220,7 @@ class Disconnect(msgspec.Struct, gc=False):
     namespace: str
 
 
-class ConnectError(msgspec.Struct, gc=False):
+class ConnectRefused(msgspec.Struct, gc=False):
     """A client: the server refused to let it join ``namespace``; ``data`` is its reason."""
 
     namespace: str
@@ -250,7 +250,9 @@ class Close(msgspec.Struct, gc=False):
     reason: str
 
 
-Action = Deliver | Acked | AckRefused | Connect | Disconnect | ConnectError | Reply | Refuse | Close
+Action = (
+    Deliver | Acked | AckRefused | Connect | Disconnect | ConnectRefused | Reply | Refuse | Close
+)
 
 
 class AckFailed:
@@ -277,14 +279,19 @@ class Sessions(Protocol):
 
 
 class Pending:
-    """A binary packet waiting for its attachments (or being skipped after an error)."""
+    """A binary packet waiting for its attachments (or being skipped after an error).
 
-    __slots__ = ("attachments", "data", "discard", "header", "size")
+    ``nbytes`` counts the bytes of the packet so far (its text frame, then each
+    attachment); once ``discard`` is set, ``skipped`` counts the attachments passed
+    over (those already read included), until all ``header.attachments`` came."""
 
-    def __init__(self, header: Header, data: Any, size: int, *, discard: bool = False) -> None:
+    __slots__ = ("attachments", "data", "discard", "header", "nbytes", "skipped")
+
+    def __init__(self, header: Header, data: Any, nbytes: int, *, discard: bool = False) -> None:
         self.header = header
         self.data = data
-        self.size = size
+        self.nbytes = nbytes
+        self.skipped = 0
         self.discard = discard
         self.attachments: list[bytes] = []
 
@@ -463,7 +470,7 @@ class Core:
             detail = f"Events before the namespace connected over {limits.max_payload_bytes} bytes"
             error = PayloadError("payload_too_large", echoed(data[0]), detail, namespace=namespace)
         if error is not None:
-            return Reply(namespace, id, self.reject(error, eio_sid))
+            return Reply(namespace, id, self.logged_reply(error, eio_sid))
         held.append((id, data, size))
         return None
 
@@ -663,7 +670,7 @@ class Core:
             assert sessions is not None
             if kind == CONNECT_ERROR and self.side == "client":
                 self.drop_early(namespace, "the server refused it")
-                return ConnectError(namespace, data)
+                return ConnectRefused(namespace, data)
             sid = sessions.sid(eio_sid, namespace)
             # a client joining the namespace: an event sent before its CONNECT is held
             early = sid is None and (kind == EVENT or kind == BINARY_EVENT)
@@ -717,7 +724,7 @@ class Core:
         try:
             (typed,) = codec.decode((auth,), "connect", namespace)
         except PayloadError as error:
-            reply = self.reject(error, eio_sid)
+            reply = self.logged_reply(error, eio_sid)
             return Refuse(namespace, {"message": error.message, "data": reply})
         return Connect(namespace, typed)
 
@@ -749,17 +756,17 @@ class Core:
         data = pending.data
         name = echoed(data[0]) if header.type == BINARY_EVENT and data else ""
         if pending.discard:
-            pending.size += 1
-            if pending.size >= header.attachments:
+            pending.skipped += 1
+            if pending.skipped >= header.attachments:
                 del self.pending[eio_sid]
             return []
         pending.attachments.append(frame)
-        pending.size += len(frame)
+        pending.nbytes += len(frame)
         limit = self.limits.max_payload_bytes
-        if pending.size > limit:
+        if pending.nbytes > limit:
             pending.discard = True
-            pending.size = len(pending.attachments)
-            if pending.size >= header.attachments:
+            pending.skipped = len(pending.attachments)
+            if pending.skipped >= header.attachments:
                 del self.pending[eio_sid]
             detail = f"Packet larger than {limit} bytes"
             error = WireError(code="payload_too_large", detail=detail, event=name)
@@ -776,7 +783,7 @@ class Core:
         assert sessions is not None
         sid = sessions.sid(eio_sid, header.namespace)
         if sid is None and header.type == BINARY_EVENT and header.namespace in self.connecting:
-            held = self._hold(eio_sid, header.namespace, header.id, data, pending.size)
+            held = self._hold(eio_sid, header.namespace, header.id, data, pending.nbytes)
             return [] if held is None else [held]
         if sid is None:  # it left the namespace while the attachments came
             error = WireError(
@@ -811,14 +818,14 @@ class Core:
         failure = PayloadError(
             error.code, error.event, error.detail, namespace=namespace, kind="packet"
         )
-        reply = self.reject(failure, sid or eio_sid)
+        reply = self.logged_reply(failure, sid or eio_sid)
         if sid is None or header.type == CONNECT:
             return Refuse(namespace, {"message": failure.message, "data": reply})
         is_event = header.type == EVENT or header.type == BINARY_EVENT
         return Reply(namespace, header.id if is_event else None, reply)
 
     def _reply(self, error: PayloadError, sid: str, id: int | None) -> Reply:
-        return Reply(error.namespace, id, self.reject(error, sid))
+        return Reply(error.namespace, id, self.logged_reply(error, sid))
 
     # -- errors ------------------------------------------------------------------------
 
@@ -838,7 +845,7 @@ class Core:
         detail = f"Too many requests in flight (at most {self.limits.max_in_flight})"
         return PayloadError("rate_limited", name, detail, namespace=namespace)
 
-    def reject(self, error: PayloadError, sid: str) -> Any:
+    def logged_reply(self, error: PayloadError, sid: str) -> Any:
         """Log a rejected message and return the reply the peer receives.
 
         One line per message: WARNING for a bad request (its code and path, never a

@@ -31,6 +31,8 @@ import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NamedTuple
 
+from .errors import SioSchemaError
+
 __all__ = ["SEAMS", "Seam", "SeamError", "check"]
 
 
@@ -373,9 +375,10 @@ SEAMS: tuple[Seam, ...] = (
 """Every seam, in the order the adapters meet them."""
 
 
-class SeamError(ImportError):
+class SeamError(SioSchemaError, ImportError):
     """An installed python-socketio, python-engineio or Flask-SocketIO lacks a seam
-    sioschema relies on."""
+    sioschema relies on (an ``ImportError`` too: it is raised when an adapter is
+    imported)."""
 
 
 _DISTRIBUTIONS = {

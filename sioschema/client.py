@@ -47,7 +47,7 @@ from ._core import (
     AckRefused,
     Close,
     Connect,
-    ConnectError,
+    ConnectRefused,
     Core,
     Deliver,
     Disconnect,
@@ -118,7 +118,7 @@ class _ClientMixin:
     handlers: dict[str, Any]
     namespace_handlers: dict[str, Any]
 
-    def _sioschema_bind(
+    def _sioschema_make_core(
         self,
         registry: Registries,
         error_event: str,
@@ -232,7 +232,7 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         limits: Limits | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema = self._sioschema_bind(registry, error_event, on_payload_error, limits)
+        self._sioschema = self._sioschema_make_core(registry, error_event, on_payload_error, limits)
         kwargs.setdefault("serializer", codec_packet())
         super().__init__(*args, **kwargs)
         self._sioschema_attach()
@@ -397,7 +397,7 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
             elif kind is Connect:
                 self._handle_connect(action.namespace, action.data)
                 self._sioschema_release(action.namespace)  # if not done on `connect`
-            elif kind is ConnectError:
+            elif kind is ConnectRefused:
                 self._handle_error(action.namespace, action.data)
             elif kind is Disconnect:
                 self._handle_disconnect(action.namespace)
@@ -433,9 +433,9 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
                 raise core.internal_error(name, namespace) from exc
             if id is None:
                 return
-            data = core.ack_data(action.event, value, namespace)
+            data = core.ack_data(action.declared, value, namespace)
         except PayloadError as error:
-            reply = core.reject(error, action.sid)
+            reply = core.logged_reply(error, action.sid)
             if id is not None:
                 self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
             return
@@ -464,7 +464,7 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
         limits: Limits | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema = self._sioschema_bind(registry, error_event, on_payload_error, limits)
+        self._sioschema = self._sioschema_make_core(registry, error_event, on_payload_error, limits)
         kwargs.setdefault("serializer", codec_packet())
         super().__init__(*args, **kwargs)
         self._sioschema_attach()
@@ -606,7 +606,7 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
             elif kind is Connect:
                 await self._handle_connect(action.namespace, action.data)
                 await self._sioschema_release(action.namespace)  # if not done on `connect`
-            elif kind is ConnectError:
+            elif kind is ConnectRefused:
                 await self._handle_error(action.namespace, action.data)
             elif kind is Disconnect:
                 await self._handle_disconnect(action.namespace)
@@ -639,9 +639,9 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
                 raise core.internal_error(name, namespace) from exc
             if id is None:
                 return
-            data = core.ack_data(action.event, value, namespace)
+            data = core.ack_data(action.declared, value, namespace)
         except PayloadError as error:
-            reply = core.reject(error, action.sid)
+            reply = core.logged_reply(error, action.sid)
             if id is not None:
                 await self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
             return

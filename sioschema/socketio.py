@@ -197,7 +197,7 @@ class _ServerMixin:
     _sioschema_screened: bool
     packet_class: Any
 
-    def _sioschema_bind(self, core: Core, docs: DocsPages | None) -> None:
+    def _sioschema_attach_core(self, core: Core, docs: DocsPages | None) -> None:
         """Attach the core to this server: the one bind every adapter goes through."""
         self._sioschema = core
         self._sioschema_docs = docs
@@ -261,7 +261,7 @@ class _ServerMixin:
         core = self._sioschema
         error = core.internal_error("connect", namespace)
         error.__cause__ = exc
-        reply = core.reject(error, eio_sid)
+        reply = core.logged_reply(error, eio_sid)
         sid = self.manager.sid_from_eio_sid(eio_sid, namespace)  # type: ignore[attr-defined]
         if self.always_connect:  # type: ignore[attr-defined]
             return sid, [
@@ -286,7 +286,7 @@ class _ServerMixin:
         shown = echoed(namespace)
         detail = f"Unknown namespace `{shown}`" if shown else "Unknown namespace"
         error = PayloadError("unknown_namespace", "", detail, namespace=namespace, kind="packet")
-        reply = self._sioschema.reject(error, eio_sid)
+        reply = self._sioschema.logged_reply(error, eio_sid)
         value = {"message": detail, "data": reply}
         return self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
 
@@ -356,7 +356,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         kwargs.setdefault("serializer", codec_packet())
         kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema_bind(core, docs)
+        self._sioschema_attach_core(core, docs)
 
     @overload
     def on(
@@ -542,7 +542,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             return
         core = self._sioschema
         if not core.enter(eio_sid):
-            reply = core.reject(core.rate_limited(action.name, action.namespace), action.sid)
+            reply = core.logged_reply(core.rate_limited(action.name, action.namespace), action.sid)
             self._send_packet(
                 eio_sid, self._sioschema_error_packet(action.namespace, action.id, reply)
             )
@@ -566,12 +566,12 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
                 raise core.internal_error(name, namespace) from exc
             if id is None:
                 return
-            data = core.ack_data(action.event, value, namespace)
+            data = core.ack_data(action.declared, value, namespace)
         except PayloadError as error:
-            reply = core.reject(error, action.sid)
+            reply = core.logged_reply(error, action.sid)
             self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
             return
-        event = action.event if isinstance(action.event, Event) else None
+        event = action.declared if isinstance(action.declared, Event) else None
         self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
 
     def handle_request(self, environ: Any, start_response: Any) -> Any:
@@ -629,7 +629,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         kwargs.setdefault("serializer", codec_packet())
         kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema_bind(core, docs)
+        self._sioschema_attach_core(core, docs)
 
     @overload
     def on(
@@ -818,7 +818,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             return
         core = self._sioschema
         if not core.enter(eio_sid):
-            reply = core.reject(core.rate_limited(action.name, action.namespace), action.sid)
+            reply = core.logged_reply(core.rate_limited(action.name, action.namespace), action.sid)
             pkt = self._sioschema_error_packet(action.namespace, action.id, reply)
             await self._send_packet(eio_sid, pkt)
             return
@@ -843,12 +843,12 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
                 raise core.internal_error(name, namespace) from exc
             if id is None:
                 return
-            data = core.ack_data(action.event, value, namespace)
+            data = core.ack_data(action.declared, value, namespace)
         except PayloadError as error:
-            reply = core.reject(error, action.sid)
+            reply = core.logged_reply(error, action.sid)
             await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
             return
-        event = action.event if isinstance(action.event, Event) else None
+        event = action.declared if isinstance(action.declared, Event) else None
         await self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
 
     async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
@@ -912,7 +912,7 @@ def adopt(server: socketio.Server, core: Core) -> Server:
     """
     server.__class__ = Server
     assert isinstance(server, Server)
-    server._sioschema_bind(core, None)  # docs pages: served by Flask routes
+    server._sioschema_attach_core(core, None)  # docs pages: served by Flask routes
     server.eio.on("message", server._handle_eio_message)
     server.eio.on("disconnect", server._handle_eio_disconnect)
     return server
