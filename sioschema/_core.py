@@ -65,6 +65,7 @@ from .inspect import RegistryInfo, by_namespace, check_error_event
 __all__ = [
     "ACKING",
     "REFUSED_ACK",
+    "Ack",
     "AckFailed",
     "AckRefused",
     "Acked",
@@ -234,6 +235,16 @@ class Reply(msgspec.Struct, gc=False):
     namespace: str
     id: int | None
     reply: Any
+
+
+class Ack(msgspec.Struct, gc=False):
+    """Send ``data`` (the ACK packet's data) as the ack ``id`` of a delivered event;
+    ``checked``: it was encoded by a declared ack's codec, so it holds no binary data."""
+
+    namespace: str
+    id: int
+    data: list[Any]
+    checked: bool
 
 
 class Refuse(msgspec.Struct, gc=False):
@@ -410,6 +421,41 @@ class Core:
                 del self.in_flight[eio_sid]
             else:
                 self.in_flight[eio_sid] = running - 1
+
+    # -- finishing a delivery ------------------------------------------------------------
+
+    def busy(self, eio_sid: str, action: Deliver) -> Reply | None:
+        """Count the handler call of ``action`` starting (see :meth:`enter`): ``None``
+        when it may run, else the ``rate_limited`` :class:`Reply` to send instead (logged),
+        as the ack ``action.id`` or one error event."""
+        if self.enter(eio_sid):
+            return None
+        return self._reply(self.rate_limited(action.name, action.namespace), action.sid, action.id)
+
+    def finish(self, action: Deliver, value: Any) -> Ack | Reply | None:
+        """What to send once the handler of ``action`` returned ``value``: the
+        :class:`Ack` carrying it (checked against the declared ack), the
+        ``internal_error`` :class:`Reply` (logged, the cause chained) when it breaks the
+        declared ack, or ``None`` when the peer asked for no ack."""
+        id = action.id
+        if id is None:
+            return None
+        declared = action.declared
+        try:
+            data = self.ack_data(declared, value, action.namespace)
+        except PayloadError as error:
+            return Reply(action.namespace, id, self.logged_reply(error, action.sid))
+        checked = declared is not None and declared.ack_codec is not None
+        return Ack(action.namespace, id, data, checked)
+
+    def failed(self, action: Deliver, exc: Exception) -> Reply:
+        """The ``internal_error`` :class:`Reply` for a handler of ``action`` that raised
+        ``exc`` (logged at ERROR with ``exc`` as the cause; no detail leaves): the ack
+        ``action.id``, or one error event when no ack was asked for (which a client does
+        not send)."""
+        error = self.internal_error(action.name, action.namespace)
+        error.__cause__ = exc
+        return Reply(action.namespace, action.id, self.logged_reply(error, action.sid))
 
     def forget(self, eio_sid: str) -> None:
         """Drop a closed connection's state (a client: the events held, logged)."""
@@ -892,21 +938,16 @@ class Core:
         Raises :class:`~sioschema.PayloadError` (``internal_error``, the cause chained)
         when the value breaks the declared ack.
         """
-        if isinstance(event, Event):
-            try:
-                data = event.ack_codec.encode(value, event.name, namespace, raw=self.raw_out)
-            except PayloadError as exc:
-                raise self.internal_error(event.name, namespace) from exc
-            arity = event.ack_codec.arity
-            # by the declared arity, so a declared `None` value is sent as null
-            return [data] if arity == 1 else list(data) if arity else []
-        if isinstance(event, Emit) and event.ack_codec is not None:
-            codec = event.ack_codec
+        codec = event.ack_codec if event is not None else None
+        if codec is not None:
+            assert event is not None
             try:
                 data = codec.encode(value, event.name, namespace, raw=self.raw_out)
             except PayloadError as exc:
                 raise self.internal_error(event.name, namespace) from exc
-            return [data] if codec.arity == 1 else list(data) if codec.arity else []
+            arity = codec.arity
+            # by the declared arity, so a declared `None` value is sent as null
+            return [data] if arity == 1 else list(data) if arity else []
         # python-socketio's packing: None is no value, a tuple is several values
         if value is None:
             return []

@@ -37,12 +37,12 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Protocol, TypeVar, overload
 
 import socketio
-from socketio import packet
 
-from . import _seams
+from . import _adapter, _seams
 from ._codec import CodecPacket, codec_packet
 from ._core import (
     ACKING,
+    Ack,
     Acked,
     AckRefused,
     Close,
@@ -57,7 +57,6 @@ from ._core import (
 from ._handlers import check_handler
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
 from ._wire import ClientLimits, Limits
-from .errors import PayloadError
 
 __all__ = ["AsyncClient", "Client", "ClientLimits"]
 
@@ -134,10 +133,7 @@ class _ClientMixin:
         )
 
     def _sioschema_attach(self) -> None:
-        packet_class = self.packet_class
-        self._sioschema_screened = packet_class is packet.Packet or issubclass(
-            packet_class, CodecPacket
-        )
+        self._sioschema_screened = _adapter.screened(self.packet_class)
         self._sioschema.attach(
             _Sessions(self),
             self.packet_class.reconstruct_binary,
@@ -153,13 +149,7 @@ class _ClientMixin:
         core = self._sioschema
         if self._sioschema_screened or core.expects_attachment(_EIO):
             return core.receive(_EIO, data)
-        try:
-            pkt = self.packet_class(encoded_packet=data)
-        except Exception:
-            return core.undecodable(_EIO, "Invalid packet")
-        return core.receive_decoded(
-            _EIO, pkt.packet_type, pkt.namespace, pkt.id, pkt.data, pkt.attachment_count
-        )
+        return _adapter.receive_decoded(core, self.packet_class, _EIO, data)
 
     def _sioschema_namespaces(self, namespaces: Any) -> Any:
         """python-socketio's default namespaces (those with handlers, else ``/``) plus
@@ -198,8 +188,14 @@ class _ClientMixin:
         check_handler(event, handler, skip=0)
         return super().on(name, handler, namespace)  # type: ignore[misc]
 
-    def _sioschema_ack_packet(self, namespace: str, id: int, data: list[Any]) -> Any:
-        return self.packet_class(packet.ACK, namespace=namespace, id=id, data=data)
+    def _sioschema_packet(self, action: Ack | Reply) -> Any:
+        """The packet of an ack or an error reply to the server's call, ``None`` for an
+        error without ack id (a client sends no error event: it is only logged).
+        python-socketio looks for binary data in a reply, as it always did here."""
+        if type(action) is Reply and action.id is None:
+            return None
+        core = self._sioschema
+        return _adapter.outgoing_packet(self.packet_class, action, core.error_event, binary=None)
 
 
 class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
@@ -403,8 +399,7 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
                 self._handle_disconnect(action.namespace)
             elif kind is Reply and action.id is not None:
                 # the server waits for an ack: it gets the error (already logged)
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                self._send_packet(pkt)
+                self._send_packet(self._sioschema_packet(action))
             elif kind is Close:
                 self.eio.disconnect()
 
@@ -420,26 +415,21 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
             if type(action) is Deliver:
                 self._sioschema_deliver(action)
             elif type(action) is Reply and action.id is not None:
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                self._send_packet(pkt)
+                self._send_packet(self._sioschema_packet(action))
 
     def _sioschema_deliver(self, action: Deliver) -> None:
+        """Run the handler of a delivered emit and send what the core makes of its
+        result (the checked ack, or the error ack) when the server waits for an ack."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = self._trigger_event(name, namespace, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.declared, value, namespace)
-        except PayloadError as error:
-            reply = core.logged_reply(error, action.sid)
-            if id is not None:
-                self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
-            return
-        self._send_packet(self._sioschema_ack_packet(namespace, id, data))
+            value = self._trigger_event(action.name, action.namespace, *action.args)
+        except Exception as exc:
+            out: Ack | Reply | None = core.failed(action, exc)
+        else:
+            out = core.finish(action, value)
+        pkt = None if out is None else self._sioschema_packet(out)
+        if pkt is not None:
+            self._send_packet(pkt)
 
     def _handle_eio_disconnect(self, *args: Any) -> None:
         try:
@@ -611,8 +601,7 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
             elif kind is Disconnect:
                 await self._handle_disconnect(action.namespace)
             elif kind is Reply and action.id is not None:
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                await self._send_packet(pkt)
+                await self._send_packet(self._sioschema_packet(action))
             elif kind is Close:
                 await self.eio.disconnect()
 
@@ -626,26 +615,20 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
             if type(action) is Deliver:
                 await self._sioschema_deliver(action)
             elif type(action) is Reply and action.id is not None:
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                await self._send_packet(pkt)
+                await self._send_packet(self._sioschema_packet(action))
 
     async def _sioschema_deliver(self, action: Deliver) -> None:
+        """Run the handler of a delivered emit (see :meth:`Client._sioschema_deliver`)."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = await self._trigger_event(name, namespace, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.declared, value, namespace)
-        except PayloadError as error:
-            reply = core.logged_reply(error, action.sid)
-            if id is not None:
-                await self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
-            return
-        await self._send_packet(self._sioschema_ack_packet(namespace, id, data))
+            value = await self._trigger_event(action.name, action.namespace, *action.args)
+        except Exception as exc:
+            out: Ack | Reply | None = core.failed(action, exc)
+        else:
+            out = core.finish(action, value)
+        pkt = None if out is None else self._sioschema_packet(out)
+        if pkt is not None:
+            await self._send_packet(pkt)
 
     async def _handle_eio_disconnect(self, *args: Any) -> None:
         try:

@@ -19,10 +19,11 @@ from typing import Any, Protocol, TypeVar, overload
 import socketio
 from socketio import packet
 
-from . import _seams
+from . import _adapter, _seams
 from ._codec import CodecPacket, codec_packet, writes_raw
 from ._core import (
     ACKING,
+    Ack,
     Acked,
     AckRefused,
     Close,
@@ -91,13 +92,6 @@ _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they f
 # Set while ``call()`` runs: python-socketio's ``call`` emits through ``self.emit``, whose
 # callback wrapper then hands a failed ack to ``call`` (to raise) instead of dropping it.
 _calling: contextvars.ContextVar[bool] = contextvars.ContextVar("sioschema_calling", default=False)
-
-
-def _screened(packet_class: Any) -> bool:
-    """Whether frames are Socket.IO text the core reads itself: with the stock or
-    sioschema's packet class, not another serializer (msgpack, pickle), whose packets
-    are decoded by that serializer and then screened."""
-    return packet_class is packet.Packet or issubclass(packet_class, CodecPacket)
 
 
 def _dispatches_any(namespace_class: type) -> bool:
@@ -201,7 +195,7 @@ class _ServerMixin:
         """Attach the core to this server: the one bind every adapter goes through."""
         self._sioschema = core
         self._sioschema_docs = docs
-        self._sioschema_screened = _screened(self.packet_class)
+        self._sioschema_screened = _adapter.screened(self.packet_class)
         # pre-encoded JSON only where a message-queue manager can write it
         queue_ok = writes_raw(self.manager)  # type: ignore[attr-defined]
         core.attach(
@@ -226,13 +220,7 @@ class _ServerMixin:
         if self._sioschema_screened or core.expects_attachment(eio_sid):
             return core.receive(eio_sid, data)
         # another serializer (msgpack, ...): it decodes, the core screens what it made
-        try:
-            pkt = self.packet_class(encoded_packet=data)
-        except Exception:
-            return core.undecodable(eio_sid, "Invalid packet")
-        return core.receive_decoded(
-            eio_sid, pkt.packet_type, pkt.namespace, pkt.id, pkt.data, pkt.attachment_count
-        )
+        return _adapter.receive_decoded(core, self.packet_class, eio_sid, data)
 
     def _sioschema_on(self, event: Event | str, handler: Any, namespace: str | None) -> Any:
         name, namespace = self._sioschema.handler_key(event, namespace)
@@ -265,7 +253,9 @@ class _ServerMixin:
         sid = self.manager.sid_from_eio_sid(eio_sid, namespace)  # type: ignore[attr-defined]
         if self.always_connect:  # type: ignore[attr-defined]
             return sid, [
-                self._sioschema_error_packet(namespace, None, reply),
+                _adapter.reply_packet(
+                    self.packet_class, Reply(namespace, None, reply), core.error_event
+                ),
                 self.packet_class(packet.DISCONNECT, namespace=namespace),
             ]
         value = {"message": "Connection refused: internal server error", "data": reply}
@@ -289,28 +279,6 @@ class _ServerMixin:
         reply = self._sioschema.logged_reply(error, eio_sid)
         value = {"message": detail, "data": reply}
         return self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
-
-    def _sioschema_ack_packet(
-        self, event: Event | None, namespace: str, id: int, data: list[Any]
-    ) -> Any:
-        # validated data went through msgspec.to_builtins: it holds no bytes to attach
-        binary = False if event is not None else None
-        return self.packet_class(packet.ACK, namespace=namespace, id=id, data=data, binary=binary)
-
-    def _sioschema_error_packet(self, namespace: str, id: int | None, reply: Any) -> Any:
-        if id is not None:
-            return self.packet_class(
-                packet.ACK, namespace=namespace, id=id, data=[reply], binary=False
-            )
-        return self.packet_class(
-            packet.EVENT,
-            namespace=namespace,
-            data=[self._sioschema.error_event, reply],
-            binary=False,
-        )
-
-    def _sioschema_refusal(self, action: Refuse) -> Any:
-        return self.packet_class(packet.CONNECT_ERROR, data=action.data, namespace=action.namespace)
 
 
 class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
@@ -529,10 +497,10 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             elif kind is Disconnect:
                 self._handle_disconnect(eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT)
             elif kind is Reply:
-                pkt = self._sioschema_error_packet(action.namespace, action.id, action.reply)
+                pkt = _adapter.reply_packet(self.packet_class, action, self._sioschema.error_event)
                 self._send_packet(eio_sid, pkt)
             elif kind is Refuse:
-                self._send_packet(eio_sid, self._sioschema_refusal(action))
+                self._send_packet(eio_sid, _adapter.refusal_packet(self.packet_class, action))
             elif kind is Close:
                 self.eio.disconnect(eio_sid)
 
@@ -540,12 +508,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         if not self.async_handlers:
             self._sioschema_call(eio_sid, action)
             return
-        core = self._sioschema
-        if not core.enter(eio_sid):
-            reply = core.logged_reply(core.rate_limited(action.name, action.namespace), action.sid)
-            self._send_packet(
-                eio_sid, self._sioschema_error_packet(action.namespace, action.id, reply)
-            )
+        refused = self._sioschema.busy(eio_sid, action)
+        if refused is not None:
+            self._sioschema_send(eio_sid, refused)
             return
         self.start_background_task(self._sioschema_run, eio_sid, action)
 
@@ -556,23 +521,21 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             self._sioschema.leave(eio_sid)
 
     def _sioschema_call(self, eio_sid: str, action: Deliver) -> None:
-        """Run the handler of a delivered event and send its ack (or the error)."""
+        """Run the handler of a delivered event and send what the core makes of its
+        result (the checked ack, or the error)."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = self._trigger_event(name, namespace, action.sid, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.declared, value, namespace)
-        except PayloadError as error:
-            reply = core.logged_reply(error, action.sid)
-            self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            value = self._trigger_event(action.name, action.namespace, action.sid, *action.args)
+        except Exception as exc:
+            self._sioschema_send(eio_sid, core.failed(action, exc))
             return
-        event = action.declared if isinstance(action.declared, Event) else None
-        self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
+        out = core.finish(action, value)
+        if out is not None:
+            self._sioschema_send(eio_sid, out)
+
+    def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
+        pkt = _adapter.outgoing_packet(self.packet_class, action, self._sioschema.error_event)
+        self._send_packet(eio_sid, pkt)
 
     def handle_request(self, environ: Any, start_response: Any) -> Any:
         """python-socketio's WSGI entry point; warns once if docs are set but unserved."""
@@ -805,10 +768,10 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
                     eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT
                 )
             elif kind is Reply:
-                pkt = self._sioschema_error_packet(action.namespace, action.id, action.reply)
+                pkt = _adapter.reply_packet(self.packet_class, action, self._sioschema.error_event)
                 await self._send_packet(eio_sid, pkt)
             elif kind is Refuse:
-                await self._send_packet(eio_sid, self._sioschema_refusal(action))
+                await self._send_packet(eio_sid, _adapter.refusal_packet(self.packet_class, action))
             elif kind is Close:
                 await self.eio.disconnect(eio_sid)
 
@@ -816,11 +779,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         if not self.async_handlers:
             await self._sioschema_call(eio_sid, action)
             return
-        core = self._sioschema
-        if not core.enter(eio_sid):
-            reply = core.logged_reply(core.rate_limited(action.name, action.namespace), action.sid)
-            pkt = self._sioschema_error_packet(action.namespace, action.id, reply)
-            await self._send_packet(eio_sid, pkt)
+        refused = self._sioschema.busy(eio_sid, action)
+        if refused is not None:
+            await self._sioschema_send(eio_sid, refused)
             return
         task = self.start_background_task(self._sioschema_run, eio_sid, action)
         _tasks.add(task)
@@ -833,23 +794,23 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             self._sioschema.leave(eio_sid)
 
     async def _sioschema_call(self, eio_sid: str, action: Deliver) -> None:
-        """Run the handler of a delivered event and send its ack (or the error)."""
+        """Run the handler of a delivered event and send what the core makes of its
+        result (the checked ack, or the error)."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = await self._trigger_event(name, namespace, action.sid, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.declared, value, namespace)
-        except PayloadError as error:
-            reply = core.logged_reply(error, action.sid)
-            await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            value = await self._trigger_event(
+                action.name, action.namespace, action.sid, *action.args
+            )
+        except Exception as exc:
+            await self._sioschema_send(eio_sid, core.failed(action, exc))
             return
-        event = action.declared if isinstance(action.declared, Event) else None
-        await self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
+        out = core.finish(action, value)
+        if out is not None:
+            await self._sioschema_send(eio_sid, out)
+
+    async def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
+        pkt = _adapter.outgoing_packet(self.packet_class, action, self._sioschema.error_event)
+        await self._send_packet(eio_sid, pkt)
 
     async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
         """python-socketio's entry point; warns once if docs are set but unserved."""

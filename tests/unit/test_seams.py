@@ -22,6 +22,7 @@ from sioschema import _seams
 PACKAGE = Path(_seams.__file__).parent
 ADAPTERS = [
     PACKAGE / "socketio.py",
+    PACKAGE / "_adapter.py",
     PACKAGE / "flask.py",
     PACKAGE / "_codec.py",
     PACKAGE / "client.py",
