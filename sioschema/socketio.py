@@ -90,7 +90,8 @@ logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
 
 # Set while ``call()`` runs: python-socketio's ``call`` emits through ``self.emit``, whose
-# callback wrapper then hands a failed ack to ``call`` (to raise) instead of dropping it.
+# callback wrapper then hands a failed ack to ``call`` (to raise) instead of dropping it
+# (a seam: _seams checks that upstream's ``call`` still goes through ``self.emit``).
 _calling: contextvars.ContextVar[bool] = contextvars.ContextVar("sioschema_calling", default=False)
 
 
@@ -155,12 +156,39 @@ def _make_core(
 
 
 class _Sessions:
-    """The core's questions, answered from python-socketio's manager and handlers."""
+    """The core's questions, answered from python-socketio's manager and handlers.
 
-    __slots__ = ("_server",)
+    Which events have a handler is read off python-socketio's registrations once per
+    registration (:meth:`refresh`, called by ``on()`` and ``register_namespace()``), not
+    per frame: python-socketio's own lookup then runs once per event, in
+    ``_trigger_event``. The answer follows its lookup rules: a function handler of the
+    namespace or of the catch-all namespace ``*``, for the event or the catch-all event
+    ``*``, else the class-based namespace of the namespace (or of ``*``) when it has an
+    ``on_<event>`` method or overrides ``trigger_event``.
+    """
+
+    __slots__ = ("_handled", "_server", "_unnamed")
 
     def __init__(self, server: Any) -> None:
         self._server = server
+        self._handled: dict[str, tuple[bool, frozenset[str], Any]] = {}
+        self._unnamed: tuple[bool, frozenset[str], Any] = (False, frozenset(), None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the registered handlers again (after a registration)."""
+        handlers: dict[str, dict[str, Any]] = self._server.handlers
+        classes: dict[str, Any] = self._server.namespace_handlers
+        self._handled = {ns: self._entry(ns) for ns in {*handlers, *classes}}
+        self._unnamed = self._entry("*")  # a namespace with no registration of its own
+
+    def _entry(self, namespace: str) -> tuple[bool, frozenset[str], Any]:
+        """``(takes every event, the events taken by name, the namespace object)``."""
+        server = self._server
+        names = frozenset((*server.handlers.get(namespace, ()), *server.handlers.get("*", ())))
+        found = server.namespace_handlers.get(namespace) or server.namespace_handlers.get("*")
+        every = "*" in names or (found is not None and _dispatches_any(type(found)))
+        return every, names, found
 
     def sid(self, eio_sid: str, namespace: str) -> str | None:
         manager = self._server.manager
@@ -173,14 +201,10 @@ class _Sessions:
         return id in self._server.manager.callbacks.get(sid, ())
 
     def handles(self, namespace: str, name: str) -> bool:
-        server = self._server
-        handler, _ = server._get_event_handler(name, namespace, ())
-        if handler is not None:
+        every, names, found = self._handled.get(namespace) or self._unnamed
+        if every or name in names:
             return True
-        ns_handler, _ = server._get_namespace_handler(namespace, ())
-        if ns_handler is None:
-            return False
-        return hasattr(ns_handler, "on_" + name) or _dispatches_any(type(ns_handler))
+        return found is not None and hasattr(found, "on_" + name)
 
 
 class _ServerMixin:
@@ -189,6 +213,7 @@ class _ServerMixin:
     _sioschema: Core
     _sioschema_docs: DocsPages | None
     _sioschema_screened: bool
+    _sioschema_sessions: _Sessions
     packet_class: Any
 
     def _sioschema_attach_core(self, core: Core, docs: DocsPages | None) -> None:
@@ -198,8 +223,9 @@ class _ServerMixin:
         self._sioschema_screened = _adapter.screened(self.packet_class)
         # pre-encoded JSON only where a message-queue manager can write it
         queue_ok = writes_raw(self.manager)  # type: ignore[attr-defined]
+        self._sioschema_sessions = _Sessions(self)
         core.attach(
-            _Sessions(self),
+            self._sioschema_sessions,
             self.packet_class.reconstruct_binary,
             raw_out=issubclass(self.packet_class, CodecPacket) and queue_ok,
         )
@@ -229,11 +255,19 @@ class _ServerMixin:
             def register(handler: Any) -> Any:
                 _check_handler(event, handler, skip=1)
                 super(_ServerMixin, self).on(name, handler, namespace)  # type: ignore[misc]
+                self._sioschema_sessions.refresh()
                 return handler
 
             return register
         _check_handler(event, handler, skip=1)
-        return super().on(name, handler, namespace)  # type: ignore[misc]
+        super().on(name, handler, namespace)  # type: ignore[misc]
+        self._sioschema_sessions.refresh()
+
+    def register_namespace(self, namespace_handler: Any) -> None:
+        """python-socketio's ``register_namespace``; the core learns which events the
+        class-based namespace takes."""
+        super().register_namespace(namespace_handler)  # type: ignore[misc]
+        self._sioschema_sessions.refresh()
 
     def _sioschema_connect_failed(
         self, eio_sid: str, namespace: str, exc: Exception
@@ -465,6 +499,12 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         client's ack is refused (its ``detail`` names why, such as ``"Integer out of the
         int64 range"``) or breaks the declared type, also when the client sits on another
         process of a message queue; ``socketio.exceptions.TimeoutError`` on timeout.
+
+        python-socketio's own ``call()`` does the waiting (its timeout, its message
+        queue); it sends through ``self.emit``, which reads the context variable set
+        here and wraps the callback so a failed ack reaches ``call`` to be raised. That
+        upstream behaviour is a seam: :mod:`sioschema._seams` checks at import that
+        ``call`` still goes through ``self.emit``, on every supported release.
         """
         token = _calling.set(True)
         try:
@@ -734,6 +774,12 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         client's ack is refused (its ``detail`` names why, such as ``"Integer out of the
         int64 range"``) or breaks the declared type, also when the client sits on another
         process of a message queue; ``socketio.exceptions.TimeoutError`` on timeout.
+
+        python-socketio's own ``call()`` does the waiting (its timeout, its message
+        queue); it sends through ``self.emit``, which reads the context variable set
+        here and wraps the callback so a failed ack reaches ``call`` to be raised. That
+        upstream behaviour is a seam: :mod:`sioschema._seams` checks at import that
+        ``call`` still goes through ``self.emit``, on every supported release.
         """
         token = _calling.set(True)
         try:
