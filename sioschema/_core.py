@@ -112,6 +112,29 @@ def _args_text(body: str, name: str) -> str | None:
     return "[]" if rest == "]" else None
 
 
+def _check_event_data(data: Any) -> None:
+    """Raise :class:`WireError` unless an EVENT's data is an array starting with a name
+    that Socket.IO does not reserve (``bad_packet``, ``reserved_event``)."""
+    if type(data) is not list or not data or type(data[0]) is not str:
+        raise WireError(
+            code="bad_packet", detail="Event data must be an array starting with a name"
+        )
+    if data[0] in RESERVED_EVENTS:
+        detail = f"`{data[0]}` is reserved by Socket.IO"
+        raise WireError(code="reserved_event", detail=detail, event=data[0])
+
+
+def _check_ack_data(sessions: Sessions, sid: str, id: int | None, data: Any) -> None:
+    """Raise :class:`WireError` (``bad_packet``) unless an ACK's data is an array
+    answering an ack id session ``sid`` waits for, and not a refused-ack marker."""
+    if type(data) is not list:
+        raise WireError(code="bad_packet", detail="Ack data must be an array")
+    if id is None or not id or not sessions.awaits_ack(sid, id):
+        raise WireError(code="bad_packet", detail="Unknown ack id")
+    if _is_marker(data):
+        raise WireError(code="bad_packet", detail=_RESERVED_DETAIL)
+
+
 # -- actions --------------------------------------------------------------------------
 
 
@@ -718,37 +741,16 @@ class Core:
                 self.drop_early(namespace, "the server refused it")
                 return ConnectRefused(namespace, data)
             sid = sessions.sid(eio_sid, namespace)
-            # a client joining the namespace: an event sent before its CONNECT is held
-            early = sid is None and (kind == EVENT or kind == BINARY_EVENT)
-            early = early and self.side == "client" and namespace in self.connecting
-            if sid is None and not early:
-                detail = f"Not connected to namespace `{_clip(namespace)}`"
-                raise WireError(code="unknown_namespace", detail=detail)
+            early = sid is None and self._early(kind, namespace)
             if kind == CONNECT_ERROR:
                 raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
             if kind == EVENT or kind == BINARY_EVENT:
-                if type(data) is not list or not data or type(data[0]) is not str:
-                    raise WireError(
-                        code="bad_packet", detail="Event data must be an array starting with a name"
-                    )
-                if data[0] in RESERVED_EVENTS:
-                    detail = f"`{data[0]}` is reserved by Socket.IO"
-                    raise WireError(code="reserved_event", detail=detail, event=data[0])
+                _check_event_data(data)
             else:  # an ack to one of our emits
-                if type(data) is not list:
-                    raise WireError(code="bad_packet", detail="Ack data must be an array")
                 assert sid is not None  # only events are held
-                if id is None or not id or not sessions.awaits_ack(sid, id):
-                    raise WireError(code="bad_packet", detail="Unknown ack id")
-                if _is_marker(data):
-                    raise WireError(code="bad_packet", detail=_RESERVED_DETAIL)
+                _check_ack_data(sessions, sid, id, data)
             if kind == BINARY_EVENT or kind == BINARY_ACK:
-                limits = self.limits
-                if not 1 <= header.attachments <= limits.max_attachments:
-                    detail = f"Binary packets carry 1 to {limits.max_attachments} attachments"
-                    self.pending[eio_sid] = Pending(header, None, 0, discard=True)
-                    raise WireError(code="payload_too_large", detail=detail)
-                self.pending[eio_sid] = Pending(header, data, size)
+                self._wait_attachments(eio_sid, header, data, size)
                 return None
             if early:
                 return self._hold(eio_sid, namespace, id, data, size)
@@ -760,6 +762,27 @@ class Core:
         except WireError as error:
             self._annotate(eio_sid, error, header, frame)
             raise
+
+    def _early(self, kind: int, namespace: str) -> bool:
+        """Whether a packet from no session of ``namespace`` is an event a client holds
+        (it is joining the namespace: the server sent it before its CONNECT); raises
+        :class:`WireError` (``unknown_namespace``) for any other."""
+        if (kind == EVENT or kind == BINARY_EVENT) and self.side == "client":
+            if namespace in self.connecting:
+                return True
+        detail = f"Not connected to namespace `{_clip(namespace)}`"
+        raise WireError(code="unknown_namespace", detail=detail)
+
+    def _wait_attachments(self, eio_sid: str, header: Header, data: Any, size: int) -> None:
+        """Keep a screened binary packet until its attachments come; raises
+        :class:`WireError` (``payload_too_large``, the attachments it announced then
+        skipped) when it announces none or more than ``Limits.max_attachments``."""
+        limits = self.limits
+        if not 1 <= header.attachments <= limits.max_attachments:
+            detail = f"Binary packets carry 1 to {limits.max_attachments} attachments"
+            self.pending[eio_sid] = Pending(header, None, 0, discard=True)
+            raise WireError(code="payload_too_large", detail=detail)
+        self.pending[eio_sid] = Pending(header, data, size)
 
     def _connect(self, eio_sid: str, namespace: str, auth: Any) -> Action:
         """A CONNECT: on a server, the client's ``auth`` checked against the registry."""

@@ -66,6 +66,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
 
 _EIO = "server"  # the core's key for the one connection a client has
+# set while ``call()`` runs (see Client.call: upstream's call() goes through self.emit)
 _calling: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "sioschema_client_calling", default=False
 )
@@ -371,6 +372,12 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         refuses the server's ack or it breaks the declared ack,
         :class:`~sioschema.RequestRejected` when the server answered with the error ack,
         ``socketio.exceptions.TimeoutError`` after ``timeout`` seconds.
+
+        python-socketio's own ``call()`` does the waiting (its timeout, its message
+        queue); it sends through ``self.emit``, which reads the context variable set
+        here and wraps the callback so a failed ack reaches ``call`` to be raised. That
+        upstream behaviour is a seam: :mod:`sioschema._seams` checks at import that
+        ``call`` still goes through ``self.emit``, on every supported release.
         """
         token = _calling.set(True)
         try:
