@@ -12,8 +12,8 @@ server class, in the shape of h11 / wsproto and python-socketio's own ``base_ser
   :meth:`Core.receive_decoded`) and carries out the actions it returns:
   :class:`Deliver` (call a handler), :class:`Acked` (an ack of one of our emits
   arrived), :class:`AckRefused` (an ack of one of our emits was refused: fail the
-  callback waiting for it), :class:`Connect`, :class:`Disconnect`, :class:`ConnectError` (clients
-  only), :class:`Reply` (send an error ack or error event), :class:`Refuse` (a
+  callback waiting for it), :class:`Connect`, :class:`Disconnect`, :class:`ConnectRefused`
+  (clients only), :class:`Reply` (send an error ack or error event), :class:`Refuse` (a
   ``CONNECT_ERROR``) and :class:`Close`;
 - what it needs to know about connections that the Socket.IO library keeps (which
   session a frame belongs to, which ack ids are awaited, which events have a handler)
@@ -65,13 +65,14 @@ from .inspect import RegistryInfo, by_namespace, check_error_event
 __all__ = [
     "ACKING",
     "REFUSED_ACK",
+    "Ack",
     "AckFailed",
     "AckRefused",
     "Acked",
     "Action",
     "Close",
     "Connect",
-    "ConnectError",
+    "ConnectRefused",
     "Core",
     "Deliver",
     "Disconnect",
@@ -111,6 +112,29 @@ def _args_text(body: str, name: str) -> str | None:
     return "[]" if rest == "]" else None
 
 
+def _check_event_data(data: Any) -> None:
+    """Raise :class:`WireError` unless an EVENT's data is an array starting with a name
+    that Socket.IO does not reserve (``bad_packet``, ``reserved_event``)."""
+    if type(data) is not list or not data or type(data[0]) is not str:
+        raise WireError(
+            code="bad_packet", detail="Event data must be an array starting with a name"
+        )
+    if data[0] in RESERVED_EVENTS:
+        detail = f"`{data[0]}` is reserved by Socket.IO"
+        raise WireError(code="reserved_event", detail=detail, event=data[0])
+
+
+def _check_ack_data(sessions: Sessions, sid: str, id: int | None, data: Any) -> None:
+    """Raise :class:`WireError` (``bad_packet``) unless an ACK's data is an array
+    answering an ack id session ``sid`` waits for, and not a refused-ack marker."""
+    if type(data) is not list:
+        raise WireError(code="bad_packet", detail="Ack data must be an array")
+    if id is None or not id or not sessions.awaits_ack(sid, id):
+        raise WireError(code="bad_packet", detail="Unknown ack id")
+    if _is_marker(data):
+        raise WireError(code="bad_packet", detail=_RESERVED_DETAIL)
+
+
 # -- actions --------------------------------------------------------------------------
 
 
@@ -118,7 +142,7 @@ class Deliver(msgspec.Struct, gc=False):
     """Call the handler of event ``name`` of session ``sid`` with ``args``; when ``id``
     is not ``None`` the peer waits for an ack with that id.
 
-    ``event`` is the declaration the arguments were validated against (an
+    ``declared`` is the declaration the arguments were validated against (an
     :class:`Event` on a server, an :class:`Emit` on a client), or ``None`` for an
     undeclared event, whose ``args`` are the JSON values as received.
     """
@@ -127,7 +151,7 @@ class Deliver(msgspec.Struct, gc=False):
     namespace: str
     id: int | None
     name: str
-    event: Event | Emit[Any, Any] | None
+    declared: Event | Emit[Any, Any] | None
     args: tuple[Any, ...] | list[Any]
 
 
@@ -220,7 +244,7 @@ class Disconnect(msgspec.Struct, gc=False):
     namespace: str
 
 
-class ConnectError(msgspec.Struct, gc=False):
+class ConnectRefused(msgspec.Struct, gc=False):
     """A client: the server refused to let it join ``namespace``; ``data`` is its reason."""
 
     namespace: str
@@ -234,6 +258,16 @@ class Reply(msgspec.Struct, gc=False):
     namespace: str
     id: int | None
     reply: Any
+
+
+class Ack(msgspec.Struct, gc=False):
+    """Send ``data`` (the ACK packet's data) as the ack ``id`` of a delivered event;
+    ``checked``: it was encoded by a declared ack's codec, so it holds no binary data."""
+
+    namespace: str
+    id: int
+    data: list[Any]
+    checked: bool
 
 
 class Refuse(msgspec.Struct, gc=False):
@@ -250,7 +284,9 @@ class Close(msgspec.Struct, gc=False):
     reason: str
 
 
-Action = Deliver | Acked | AckRefused | Connect | Disconnect | ConnectError | Reply | Refuse | Close
+Action = (
+    Deliver | Acked | AckRefused | Connect | Disconnect | ConnectRefused | Reply | Refuse | Close
+)
 
 
 class AckFailed:
@@ -277,14 +313,19 @@ class Sessions(Protocol):
 
 
 class Pending:
-    """A binary packet waiting for its attachments (or being skipped after an error)."""
+    """A binary packet waiting for its attachments (or being skipped after an error).
 
-    __slots__ = ("attachments", "data", "discard", "header", "size")
+    ``nbytes`` counts the bytes of the packet so far (its text frame, then each
+    attachment); once ``discard`` is set, ``skipped`` counts the attachments passed
+    over (those already read included), until all ``header.attachments`` came."""
 
-    def __init__(self, header: Header, data: Any, size: int, *, discard: bool = False) -> None:
+    __slots__ = ("attachments", "data", "discard", "header", "nbytes", "skipped")
+
+    def __init__(self, header: Header, data: Any, nbytes: int, *, discard: bool = False) -> None:
         self.header = header
         self.data = data
-        self.size = size
+        self.nbytes = nbytes
+        self.skipped = 0
         self.discard = discard
         self.attachments: list[bytes] = []
 
@@ -404,6 +445,41 @@ class Core:
             else:
                 self.in_flight[eio_sid] = running - 1
 
+    # -- finishing a delivery ------------------------------------------------------------
+
+    def busy(self, eio_sid: str, action: Deliver) -> Reply | None:
+        """Count the handler call of ``action`` starting (see :meth:`enter`): ``None``
+        when it may run, else the ``rate_limited`` :class:`Reply` to send instead (logged),
+        as the ack ``action.id`` or one error event."""
+        if self.enter(eio_sid):
+            return None
+        return self._reply(self.rate_limited(action.name, action.namespace), action.sid, action.id)
+
+    def finish(self, action: Deliver, value: Any) -> Ack | Reply | None:
+        """What to send once the handler of ``action`` returned ``value``: the
+        :class:`Ack` carrying it (checked against the declared ack), the
+        ``internal_error`` :class:`Reply` (logged, the cause chained) when it breaks the
+        declared ack, or ``None`` when the peer asked for no ack."""
+        id = action.id
+        if id is None:
+            return None
+        declared = action.declared
+        try:
+            data = self.ack_data(declared, value, action.namespace)
+        except PayloadError as error:
+            return Reply(action.namespace, id, self.logged_reply(error, action.sid))
+        checked = declared is not None and declared.ack_codec is not None
+        return Ack(action.namespace, id, data, checked)
+
+    def failed(self, action: Deliver, exc: Exception) -> Reply:
+        """The ``internal_error`` :class:`Reply` for a handler of ``action`` that raised
+        ``exc`` (logged at ERROR with ``exc`` as the cause; no detail leaves): the ack
+        ``action.id``, or one error event when no ack was asked for (which a client does
+        not send)."""
+        error = self.internal_error(action.name, action.namespace)
+        error.__cause__ = exc
+        return Reply(action.namespace, action.id, self.logged_reply(error, action.sid))
+
     def forget(self, eio_sid: str) -> None:
         """Drop a closed connection's state (a client: the events held, logged)."""
         self.pending.pop(eio_sid, None)
@@ -463,7 +539,7 @@ class Core:
             detail = f"Events before the namespace connected over {limits.max_payload_bytes} bytes"
             error = PayloadError("payload_too_large", echoed(data[0]), detail, namespace=namespace)
         if error is not None:
-            return Reply(namespace, id, self.reject(error, eio_sid))
+            return Reply(namespace, id, self.logged_reply(error, eio_sid))
         held.append((id, data, size))
         return None
 
@@ -663,39 +739,18 @@ class Core:
             assert sessions is not None
             if kind == CONNECT_ERROR and self.side == "client":
                 self.drop_early(namespace, "the server refused it")
-                return ConnectError(namespace, data)
+                return ConnectRefused(namespace, data)
             sid = sessions.sid(eio_sid, namespace)
-            # a client joining the namespace: an event sent before its CONNECT is held
-            early = sid is None and (kind == EVENT or kind == BINARY_EVENT)
-            early = early and self.side == "client" and namespace in self.connecting
-            if sid is None and not early:
-                detail = f"Not connected to namespace `{_clip(namespace)}`"
-                raise WireError(code="unknown_namespace", detail=detail)
+            early = sid is None and self._early(kind, namespace)
             if kind == CONNECT_ERROR:
                 raise WireError(code="bad_packet", detail="Clients may not send CONNECT_ERROR")
             if kind == EVENT or kind == BINARY_EVENT:
-                if type(data) is not list or not data or type(data[0]) is not str:
-                    raise WireError(
-                        code="bad_packet", detail="Event data must be an array starting with a name"
-                    )
-                if data[0] in RESERVED_EVENTS:
-                    detail = f"`{data[0]}` is reserved by Socket.IO"
-                    raise WireError(code="reserved_event", detail=detail, event=data[0])
+                _check_event_data(data)
             else:  # an ack to one of our emits
-                if type(data) is not list:
-                    raise WireError(code="bad_packet", detail="Ack data must be an array")
                 assert sid is not None  # only events are held
-                if id is None or not id or not sessions.awaits_ack(sid, id):
-                    raise WireError(code="bad_packet", detail="Unknown ack id")
-                if _is_marker(data):
-                    raise WireError(code="bad_packet", detail=_RESERVED_DETAIL)
+                _check_ack_data(sessions, sid, id, data)
             if kind == BINARY_EVENT or kind == BINARY_ACK:
-                limits = self.limits
-                if not 1 <= header.attachments <= limits.max_attachments:
-                    detail = f"Binary packets carry 1 to {limits.max_attachments} attachments"
-                    self.pending[eio_sid] = Pending(header, None, 0, discard=True)
-                    raise WireError(code="payload_too_large", detail=detail)
-                self.pending[eio_sid] = Pending(header, data, size)
+                self._wait_attachments(eio_sid, header, data, size)
                 return None
             if early:
                 return self._hold(eio_sid, namespace, id, data, size)
@@ -708,6 +763,27 @@ class Core:
             self._annotate(eio_sid, error, header, frame)
             raise
 
+    def _early(self, kind: int, namespace: str) -> bool:
+        """Whether a packet from no session of ``namespace`` is an event a client holds
+        (it is joining the namespace: the server sent it before its CONNECT); raises
+        :class:`WireError` (``unknown_namespace``) for any other."""
+        if (kind == EVENT or kind == BINARY_EVENT) and self.side == "client":
+            if namespace in self.connecting:
+                return True
+        detail = f"Not connected to namespace `{_clip(namespace)}`"
+        raise WireError(code="unknown_namespace", detail=detail)
+
+    def _wait_attachments(self, eio_sid: str, header: Header, data: Any, size: int) -> None:
+        """Keep a screened binary packet until its attachments come; raises
+        :class:`WireError` (``payload_too_large``, the attachments it announced then
+        skipped) when it announces none or more than ``Limits.max_attachments``."""
+        limits = self.limits
+        if not 1 <= header.attachments <= limits.max_attachments:
+            detail = f"Binary packets carry 1 to {limits.max_attachments} attachments"
+            self.pending[eio_sid] = Pending(header, None, 0, discard=True)
+            raise WireError(code="payload_too_large", detail=detail)
+        self.pending[eio_sid] = Pending(header, data, size)
+
     def _connect(self, eio_sid: str, namespace: str, auth: Any) -> Action:
         """A CONNECT: on a server, the client's ``auth`` checked against the registry."""
         found = self.namespaces.get(namespace)
@@ -717,7 +793,7 @@ class Core:
         try:
             (typed,) = codec.decode((auth,), "connect", namespace)
         except PayloadError as error:
-            reply = self.reject(error, eio_sid)
+            reply = self.logged_reply(error, eio_sid)
             return Refuse(namespace, {"message": error.message, "data": reply})
         return Connect(namespace, typed)
 
@@ -749,17 +825,17 @@ class Core:
         data = pending.data
         name = echoed(data[0]) if header.type == BINARY_EVENT and data else ""
         if pending.discard:
-            pending.size += 1
-            if pending.size >= header.attachments:
+            pending.skipped += 1
+            if pending.skipped >= header.attachments:
                 del self.pending[eio_sid]
             return []
         pending.attachments.append(frame)
-        pending.size += len(frame)
+        pending.nbytes += len(frame)
         limit = self.limits.max_payload_bytes
-        if pending.size > limit:
+        if pending.nbytes > limit:
             pending.discard = True
-            pending.size = len(pending.attachments)
-            if pending.size >= header.attachments:
+            pending.skipped = len(pending.attachments)
+            if pending.skipped >= header.attachments:
                 del self.pending[eio_sid]
             detail = f"Packet larger than {limit} bytes"
             error = WireError(code="payload_too_large", detail=detail, event=name)
@@ -776,7 +852,7 @@ class Core:
         assert sessions is not None
         sid = sessions.sid(eio_sid, header.namespace)
         if sid is None and header.type == BINARY_EVENT and header.namespace in self.connecting:
-            held = self._hold(eio_sid, header.namespace, header.id, data, pending.size)
+            held = self._hold(eio_sid, header.namespace, header.id, data, pending.nbytes)
             return [] if held is None else [held]
         if sid is None:  # it left the namespace while the attachments came
             error = WireError(
@@ -811,14 +887,14 @@ class Core:
         failure = PayloadError(
             error.code, error.event, error.detail, namespace=namespace, kind="packet"
         )
-        reply = self.reject(failure, sid or eio_sid)
+        reply = self.logged_reply(failure, sid or eio_sid)
         if sid is None or header.type == CONNECT:
             return Refuse(namespace, {"message": failure.message, "data": reply})
         is_event = header.type == EVENT or header.type == BINARY_EVENT
         return Reply(namespace, header.id if is_event else None, reply)
 
     def _reply(self, error: PayloadError, sid: str, id: int | None) -> Reply:
-        return Reply(error.namespace, id, self.reject(error, sid))
+        return Reply(error.namespace, id, self.logged_reply(error, sid))
 
     # -- errors ------------------------------------------------------------------------
 
@@ -838,7 +914,7 @@ class Core:
         detail = f"Too many requests in flight (at most {self.limits.max_in_flight})"
         return PayloadError("rate_limited", name, detail, namespace=namespace)
 
-    def reject(self, error: PayloadError, sid: str) -> Any:
+    def logged_reply(self, error: PayloadError, sid: str) -> Any:
         """Log a rejected message and return the reply the peer receives.
 
         One line per message: WARNING for a bad request (its code and path, never a
@@ -885,21 +961,16 @@ class Core:
         Raises :class:`~sioschema.PayloadError` (``internal_error``, the cause chained)
         when the value breaks the declared ack.
         """
-        if isinstance(event, Event):
-            try:
-                data = event.ack_codec.encode(value, event.name, namespace, raw=self.raw_out)
-            except PayloadError as exc:
-                raise self.internal_error(event.name, namespace) from exc
-            arity = event.ack_codec.arity
-            # by the declared arity, so a declared `None` value is sent as null
-            return [data] if arity == 1 else list(data) if arity else []
-        if isinstance(event, Emit) and event.ack_codec is not None:
-            codec = event.ack_codec
+        codec = event.ack_codec if event is not None else None
+        if codec is not None:
+            assert event is not None
             try:
                 data = codec.encode(value, event.name, namespace, raw=self.raw_out)
             except PayloadError as exc:
                 raise self.internal_error(event.name, namespace) from exc
-            return [data] if codec.arity == 1 else list(data) if codec.arity else []
+            arity = codec.arity
+            # by the declared arity, so a declared `None` value is sent as null
+            return [data] if arity == 1 else list(data) if arity else []
         # python-socketio's packing: None is no value, a tuple is several values
         if value is None:
             return []

@@ -31,6 +31,8 @@ import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NamedTuple
 
+from .errors import SioSchemaError
+
 __all__ = ["SEAMS", "Seam", "SeamError", "check"]
 
 
@@ -52,6 +54,9 @@ class Seam(NamedTuple):
     needs: str | None = None
     """The module the owner cannot be built without (a message queue's client package):
     where it is not installed, no such object exists and the seam is not checked."""
+    calls: str | None = None
+    """A method of ``self`` the function must call (its code names it), for an upstream
+    method that reaches back into one sioschema overrides."""
 
 
 _SERVER_METHODS = (
@@ -85,11 +90,10 @@ _SERVER_METHODS = (
     ),
     ("_handle_ack", ("self", "eio_sid", "namespace", "id", "data"), "pass on a screened ACK"),
     ("_send_packet", ("self", "eio_sid", "pkt"), "send acks, error replies and refusals"),
-    ("_get_event_handler", ("self", "event", "namespace", "args"), "find the handler of an event"),
     (
-        "_get_namespace_handler",
-        ("self", "namespace", "args"),
-        "find the class-based namespace of an event",
+        "register_namespace",
+        ("self", "namespace_handler"),
+        "read again which events have a handler when a class-based namespace is registered",
     ),
 )
 
@@ -126,6 +130,15 @@ _SERVER_ATTRIBUTES = (
         "or CONNECT_ERROR)",
     ),
     ("manager", "answer the core's session questions and undo a half-made connection"),
+    (
+        "handlers",
+        "tell which events have a function handler, by namespace (handlers[namespace][event], "
+        "'*' for a catch-all), and which namespaces a client may join",
+    ),
+    (
+        "namespace_handlers",
+        "tell which namespaces have a class-based namespace (namespace_handlers[namespace])",
+    ),
     ("eio", "close a connection the core refuses (eio.disconnect)"),
     (
         "async_handlers",
@@ -149,6 +162,18 @@ _CLIENT_ATTRIBUTES = (
     ),
 )
 
+# ``call()`` is python-socketio's own: sioschema sets a context variable around it and
+# relies on it sending through ``self.emit``, whose callback wrapper (``for_call=True``)
+# hands a failed ack to ``call`` to raise. Writing ``call`` again would copy upstream's
+# waiting (an event or a future per call, its timeout, its message-queue ``ignore_queue``
+# handling) for every release; pinning that it goes through ``self.emit`` is one check.
+_CALLS_EMIT = (
+    "socketio.Server",
+    "socketio.AsyncServer",
+    "socketio.Client",
+    "socketio.AsyncClient",
+)
+
 # the packet fields read off a packet another serializer (msgpack, ...) decoded
 _PACKET_FIELDS = ("packet_type", "namespace", "id", "data", "attachment_count")
 
@@ -161,6 +186,16 @@ SEAMS: tuple[Seam, ...] = (
     *(Seam("socketio.AsyncServer", name, None, why) for name, why in _SERVER_ATTRIBUTES),
     *(Seam("socketio.Client", name, None, why) for name, why in _CLIENT_ATTRIBUTES),
     *(Seam("socketio.AsyncClient", name, None, why) for name, why in _CLIENT_ATTRIBUTES),
+    *(
+        Seam(
+            owner,
+            "call",
+            None,
+            "raise a failed ack in call(): upstream's call() must send through self.emit",
+            calls="emit",
+        )
+        for owner in _CALLS_EMIT
+    ),
     Seam(
         "socketio.AsyncServer",
         "async_mode",
@@ -373,9 +408,10 @@ SEAMS: tuple[Seam, ...] = (
 """Every seam, in the order the adapters meet them."""
 
 
-class SeamError(ImportError):
+class SeamError(SioSchemaError, ImportError):
     """An installed python-socketio, python-engineio or Flask-SocketIO lacks a seam
-    sioschema relies on."""
+    sioschema relies on (an ``ImportError`` too: it is raised when an adapter is
+    imported)."""
 
 
 _DISTRIBUTIONS = {
@@ -430,16 +466,58 @@ def _get(seam: Seam, owner: Any, built: dict[str, Any] | None) -> tuple[bool, An
     return hasattr(obj, seam.name), getattr(obj, seam.name, None)
 
 
+def _skipped(seam: Seam) -> bool:
+    """Whether the installed releases need not have the seam: it came in a later
+    release (``since``), or its owner cannot exist here (``needs``)."""
+    package = seam.owner.partition(".")[0]
+    if seam.since is not None and _numbers(version(_DISTRIBUTIONS[package])) < _numbers(seam.since):
+        return True
+    return seam.needs is not None and importlib.util.find_spec(seam.needs) is None
+
+
+def _signature_problem(seam: Seam, value: Any) -> str | None:
+    """What is wrong with the parameters of a called seam, or ``None``: its leading
+    parameters must be ``seam.parameters``, any more must have defaults, and the
+    ``seam.keywords`` must be taken."""
+    assert seam.parameters is not None
+    try:
+        found = inspect.signature(value)
+    except (TypeError, ValueError):
+        return f"`{seam.owner}.{seam.name}` has no readable signature"
+    params = list(found.parameters.values())
+    names = tuple(p.name for p in params[: len(seam.parameters)])
+    extra = params[len(seam.parameters) :]
+    takes = {p.name for p in extra if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    required = any(
+        p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        for p in extra
+    )
+    keywords = set(seam.keywords) <= takes or any(p.kind is p.VAR_KEYWORD for p in extra)
+    if names == seam.parameters and not required and keywords:
+        return None
+    expected = ", ".join((*seam.parameters, *(f"{k}=" for k in seam.keywords)))
+    bare = found.replace(
+        parameters=[p.replace(annotation=p.empty) for p in params],
+        return_annotation=found.empty,
+    )
+    return f"`{seam.owner}.{seam.name}{bare}` is not `({expected}, ...)`"
+
+
+def _calls_problem(seam: Seam, value: Any) -> str | None:
+    """What is wrong with a seam that must call ``self.<seam.calls>``, or ``None``."""
+    code = getattr(value, "__code__", None)
+    if code is not None and seam.calls in code.co_names:
+        return None
+    return f"`{seam.owner}.{seam.name}` does not call `self.{seam.calls}`"
+
+
 def _broken(seam: Seam, built: dict[str, Any] | None) -> str | None:
     """What is wrong with one seam in the installed releases, or ``None``.
 
     ``built`` caches the objects built to check attributes set in ``__init__``; ``None``
     checks only the attributes of classes and modules.
     """
-    package = seam.owner.partition(".")[0]
-    if seam.since is not None and _numbers(version(_DISTRIBUTIONS[package])) < _numbers(seam.since):
-        return None
-    if seam.needs is not None and importlib.util.find_spec(seam.needs) is None:
+    if _skipped(seam):
         return None
     try:
         owner = _resolve(seam.owner)
@@ -453,31 +531,11 @@ def _broken(seam: Seam, built: dict[str, Any] | None) -> str | None:
         return f"`{seam.owner}.{seam.name}` does not exist"
     if seam.value is not None and value is not None and value != seam.value:
         return f"`{seam.owner}.{seam.name}` is {value!r}, not {seam.value!r}"
+    if seam.calls is not None:
+        return _calls_problem(seam, value)
     if seam.parameters is None:
         return None
-    try:
-        found = inspect.signature(value)
-    except (TypeError, ValueError):
-        return f"`{seam.owner}.{seam.name}` has no readable signature"
-    params = list(found.parameters.values())
-    names = tuple(p.name for p in params[: len(seam.parameters)])
-    extra = params[len(seam.parameters) :]
-    takes = {p.name for p in extra if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-    if (
-        names != seam.parameters
-        or any(
-            p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            for p in extra
-        )
-        or not (set(seam.keywords) <= takes or any(p.kind is p.VAR_KEYWORD for p in extra))
-    ):
-        expected = ", ".join((*seam.parameters, *(f"{k}=" for k in seam.keywords)))
-        bare = found.replace(
-            parameters=[p.replace(annotation=p.empty) for p in params],
-            return_annotation=found.empty,
-        )
-        return f"`{seam.owner}.{seam.name}{bare}` is not `({expected}, ...)`"
-    return None
+    return _signature_problem(seam, value)
 
 
 def _release(owner: str) -> str:

@@ -37,16 +37,16 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Protocol, TypeVar, overload
 
 import socketio
-from socketio import packet
 
-from . import _seams
+from . import _adapter, _seams
 from ._core import (
     ACKING,
+    Ack,
     Acked,
     AckRefused,
     Close,
     Connect,
-    ConnectError,
+    ConnectRefused,
     Core,
     Deliver,
     Disconnect,
@@ -57,7 +57,6 @@ from ._handlers import check_handler
 from ._packet import CodecPacket, codec_packet
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
 from ._wire import ClientLimits, Limits
-from .errors import PayloadError
 
 __all__ = ["AsyncClient", "Client", "ClientLimits"]
 
@@ -67,6 +66,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
 
 _EIO = "server"  # the core's key for the one connection a client has
+# set while ``call()`` runs (see Client.call: upstream's call() goes through self.emit)
 _calling: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "sioschema_client_calling", default=False
 )
@@ -118,7 +118,7 @@ class _ClientMixin:
     handlers: dict[str, Any]
     namespace_handlers: dict[str, Any]
 
-    def _sioschema_bind(
+    def _sioschema_make_core(
         self,
         registry: Registries,
         error_event: str,
@@ -134,10 +134,7 @@ class _ClientMixin:
         )
 
     def _sioschema_attach(self) -> None:
-        packet_class = self.packet_class
-        self._sioschema_screened = packet_class is packet.Packet or issubclass(
-            packet_class, CodecPacket
-        )
+        self._sioschema_screened = _adapter.screened(self.packet_class)
         self._sioschema.attach(
             _Sessions(self),
             self.packet_class.reconstruct_binary,
@@ -153,13 +150,7 @@ class _ClientMixin:
         core = self._sioschema
         if self._sioschema_screened or core.expects_attachment(_EIO):
             return core.receive(_EIO, data)
-        try:
-            pkt = self.packet_class(encoded_packet=data)
-        except Exception:
-            return core.undecodable(_EIO, "Invalid packet")
-        return core.receive_decoded(
-            _EIO, pkt.packet_type, pkt.namespace, pkt.id, pkt.data, pkt.attachment_count
-        )
+        return _adapter.receive_decoded(core, self.packet_class, _EIO, data)
 
     def _sioschema_namespaces(self, namespaces: Any) -> Any:
         """python-socketio's default namespaces (those with handlers, else ``/``) plus
@@ -198,8 +189,14 @@ class _ClientMixin:
         check_handler(event, handler, skip=0)
         return super().on(name, handler, namespace)  # type: ignore[misc]
 
-    def _sioschema_ack_packet(self, namespace: str, id: int, data: list[Any]) -> Any:
-        return self.packet_class(packet.ACK, namespace=namespace, id=id, data=data)
+    def _sioschema_packet(self, action: Ack | Reply) -> Any:
+        """The packet of an ack or an error reply to the server's call, ``None`` for an
+        error without ack id (a client sends no error event: it is only logged).
+        python-socketio looks for binary data in a reply, as it always did here."""
+        if type(action) is Reply and action.id is None:
+            return None
+        core = self._sioschema
+        return _adapter.outgoing_packet(self.packet_class, action, core.error_event, binary=None)
 
 
 class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
@@ -232,7 +229,7 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         limits: Limits | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema = self._sioschema_bind(registry, error_event, on_payload_error, limits)
+        self._sioschema = self._sioschema_make_core(registry, error_event, on_payload_error, limits)
         kwargs.setdefault("serializer", codec_packet())
         super().__init__(*args, **kwargs)
         self._sioschema_attach()
@@ -375,6 +372,12 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
         refuses the server's ack or it breaks the declared ack,
         :class:`~sioschema.RequestRejected` when the server answered with the error ack,
         ``socketio.exceptions.TimeoutError`` after ``timeout`` seconds.
+
+        python-socketio's own ``call()`` does the waiting (its timeout, its message
+        queue); it sends through ``self.emit``, which reads the context variable set
+        here and wraps the callback so a failed ack reaches ``call`` to be raised. That
+        upstream behaviour is a seam: :mod:`sioschema._seams` checks at import that
+        ``call`` still goes through ``self.emit``, on every supported release.
         """
         token = _calling.set(True)
         try:
@@ -397,14 +400,13 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
             elif kind is Connect:
                 self._handle_connect(action.namespace, action.data)
                 self._sioschema_release(action.namespace)  # if not done on `connect`
-            elif kind is ConnectError:
+            elif kind is ConnectRefused:
                 self._handle_error(action.namespace, action.data)
             elif kind is Disconnect:
                 self._handle_disconnect(action.namespace)
             elif kind is Reply and action.id is not None:
                 # the server waits for an ack: it gets the error (already logged)
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                self._send_packet(pkt)
+                self._send_packet(self._sioschema_packet(action))
             elif kind is Close:
                 self.eio.disconnect()
 
@@ -420,26 +422,21 @@ class Client(_ClientMixin, socketio.Client):  # type: ignore[misc]
             if type(action) is Deliver:
                 self._sioschema_deliver(action)
             elif type(action) is Reply and action.id is not None:
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                self._send_packet(pkt)
+                self._send_packet(self._sioschema_packet(action))
 
     def _sioschema_deliver(self, action: Deliver) -> None:
+        """Run the handler of a delivered emit and send what the core makes of its
+        result (the checked ack, or the error ack) when the server waits for an ack."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = self._trigger_event(name, namespace, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.event, value, namespace)
-        except PayloadError as error:
-            reply = core.reject(error, action.sid)
-            if id is not None:
-                self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
-            return
-        self._send_packet(self._sioschema_ack_packet(namespace, id, data))
+            value = self._trigger_event(action.name, action.namespace, *action.args)
+        except Exception as exc:
+            out: Ack | Reply | None = core.failed(action, exc)
+        else:
+            out = core.finish(action, value)
+        pkt = None if out is None else self._sioschema_packet(out)
+        if pkt is not None:
+            self._send_packet(pkt)
 
     def _handle_eio_disconnect(self, *args: Any) -> None:
         try:
@@ -464,7 +461,7 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
         limits: Limits | None = None,
         **kwargs: Any,
     ) -> None:
-        self._sioschema = self._sioschema_bind(registry, error_event, on_payload_error, limits)
+        self._sioschema = self._sioschema_make_core(registry, error_event, on_payload_error, limits)
         kwargs.setdefault("serializer", codec_packet())
         super().__init__(*args, **kwargs)
         self._sioschema_attach()
@@ -606,13 +603,12 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
             elif kind is Connect:
                 await self._handle_connect(action.namespace, action.data)
                 await self._sioschema_release(action.namespace)  # if not done on `connect`
-            elif kind is ConnectError:
+            elif kind is ConnectRefused:
                 await self._handle_error(action.namespace, action.data)
             elif kind is Disconnect:
                 await self._handle_disconnect(action.namespace)
             elif kind is Reply and action.id is not None:
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                await self._send_packet(pkt)
+                await self._send_packet(self._sioschema_packet(action))
             elif kind is Close:
                 await self.eio.disconnect()
 
@@ -626,26 +622,20 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
             if type(action) is Deliver:
                 await self._sioschema_deliver(action)
             elif type(action) is Reply and action.id is not None:
-                pkt = self._sioschema_ack_packet(action.namespace, action.id, [action.reply])
-                await self._send_packet(pkt)
+                await self._send_packet(self._sioschema_packet(action))
 
     async def _sioschema_deliver(self, action: Deliver) -> None:
+        """Run the handler of a delivered emit (see :meth:`Client._sioschema_deliver`)."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = await self._trigger_event(name, namespace, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.event, value, namespace)
-        except PayloadError as error:
-            reply = core.reject(error, action.sid)
-            if id is not None:
-                await self._send_packet(self._sioschema_ack_packet(namespace, id, [reply]))
-            return
-        await self._send_packet(self._sioschema_ack_packet(namespace, id, data))
+            value = await self._trigger_event(action.name, action.namespace, *action.args)
+        except Exception as exc:
+            out: Ack | Reply | None = core.failed(action, exc)
+        else:
+            out = core.finish(action, value)
+        pkt = None if out is None else self._sioschema_packet(out)
+        if pkt is not None:
+            await self._send_packet(pkt)
 
     async def _handle_eio_disconnect(self, *args: Any) -> None:
         try:

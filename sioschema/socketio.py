@@ -19,10 +19,11 @@ from typing import Any, overload
 import socketio
 from socketio import packet
 
-from . import _seams
+from . import _adapter, _seams
 from ._apps import ASGIApp, WSGIApp, add_aiohttp_routes, docs_unserved
 from ._core import (
     ACKING,
+    Ack,
     Acked,
     AckRefused,
     Close,
@@ -51,15 +52,9 @@ logger = logging.getLogger("sioschema")
 _tasks: set[asyncio.Task[Any]] = set()  # handler tasks, referenced until they finish
 
 # Set while ``call()`` runs: python-socketio's ``call`` emits through ``self.emit``, whose
-# callback wrapper then hands a failed ack to ``call`` (to raise) instead of dropping it.
+# callback wrapper then hands a failed ack to ``call`` (to raise) instead of dropping it
+# (a seam: _seams checks that upstream's ``call`` still goes through ``self.emit``).
 _calling: contextvars.ContextVar[bool] = contextvars.ContextVar("sioschema_calling", default=False)
-
-
-def _screened(packet_class: Any) -> bool:
-    """Whether frames are Socket.IO text the core reads itself: with the stock or
-    sioschema's packet class, not another serializer (msgpack, pickle), whose packets
-    are decoded by that serializer and then screened."""
-    return packet_class is packet.Packet or issubclass(packet_class, CodecPacket)
 
 
 def _dispatches_any(namespace_class: type) -> bool:
@@ -95,12 +90,39 @@ def _make_core(
 
 
 class _Sessions:
-    """The core's questions, answered from python-socketio's manager and handlers."""
+    """The core's questions, answered from python-socketio's manager and handlers.
 
-    __slots__ = ("_server",)
+    Which events have a handler is read off python-socketio's registrations once per
+    registration (:meth:`refresh`, called by ``on()`` and ``register_namespace()``), not
+    per frame: python-socketio's own lookup then runs once per event, in
+    ``_trigger_event``. The answer follows its lookup rules: a function handler of the
+    namespace or of the catch-all namespace ``*``, for the event or the catch-all event
+    ``*``, else the class-based namespace of the namespace (or of ``*``) when it has an
+    ``on_<event>`` method or overrides ``trigger_event``.
+    """
+
+    __slots__ = ("_handled", "_server", "_unnamed")
 
     def __init__(self, server: Any) -> None:
         self._server = server
+        self._handled: dict[str, tuple[bool, frozenset[str], Any]] = {}
+        self._unnamed: tuple[bool, frozenset[str], Any] = (False, frozenset(), None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the registered handlers again (after a registration)."""
+        handlers: dict[str, dict[str, Any]] = self._server.handlers
+        classes: dict[str, Any] = self._server.namespace_handlers
+        self._handled = {ns: self._entry(ns) for ns in {*handlers, *classes}}
+        self._unnamed = self._entry("*")  # a namespace with no registration of its own
+
+    def _entry(self, namespace: str) -> tuple[bool, frozenset[str], Any]:
+        """``(takes every event, the events taken by name, the namespace object)``."""
+        server = self._server
+        names = frozenset((*server.handlers.get(namespace, ()), *server.handlers.get("*", ())))
+        found = server.namespace_handlers.get(namespace) or server.namespace_handlers.get("*")
+        every = "*" in names or (found is not None and _dispatches_any(type(found)))
+        return every, names, found
 
     def sid(self, eio_sid: str, namespace: str) -> str | None:
         manager = self._server.manager
@@ -113,14 +135,10 @@ class _Sessions:
         return id in self._server.manager.callbacks.get(sid, ())
 
     def handles(self, namespace: str, name: str) -> bool:
-        server = self._server
-        handler, _ = server._get_event_handler(name, namespace, ())
-        if handler is not None:
+        every, names, found = self._handled.get(namespace) or self._unnamed
+        if every or name in names:
             return True
-        ns_handler, _ = server._get_namespace_handler(namespace, ())
-        if ns_handler is None:
-            return False
-        return hasattr(ns_handler, "on_" + name) or _dispatches_any(type(ns_handler))
+        return found is not None and hasattr(found, "on_" + name)
 
 
 class _ServerMixin:
@@ -129,17 +147,19 @@ class _ServerMixin:
     _sioschema: Core
     _sioschema_docs: DocsPages | None
     _sioschema_screened: bool
+    _sioschema_sessions: _Sessions
     packet_class: Any
 
-    def _sioschema_bind(self, core: Core, docs: DocsPages | None) -> None:
+    def _sioschema_attach_core(self, core: Core, docs: DocsPages | None) -> None:
         """Attach the core to this server: the one bind every adapter goes through."""
         self._sioschema = core
         self._sioschema_docs = docs
-        self._sioschema_screened = _screened(self.packet_class)
+        self._sioschema_screened = _adapter.screened(self.packet_class)
         # pre-encoded JSON only where a message-queue manager can write it
         queue_ok = writes_raw(self.manager)  # type: ignore[attr-defined]
+        self._sioschema_sessions = _Sessions(self)
         core.attach(
-            _Sessions(self),
+            self._sioschema_sessions,
             self.packet_class.reconstruct_binary,
             raw_out=issubclass(self.packet_class, CodecPacket) and queue_ok,
         )
@@ -160,13 +180,7 @@ class _ServerMixin:
         if self._sioschema_screened or core.expects_attachment(eio_sid):
             return core.receive(eio_sid, data)
         # another serializer (msgpack, ...): it decodes, the core screens what it made
-        try:
-            pkt = self.packet_class(encoded_packet=data)
-        except Exception:
-            return core.undecodable(eio_sid, "Invalid packet")
-        return core.receive_decoded(
-            eio_sid, pkt.packet_type, pkt.namespace, pkt.id, pkt.data, pkt.attachment_count
-        )
+        return _adapter.receive_decoded(core, self.packet_class, eio_sid, data)
 
     def _sioschema_on(self, event: Event | str, handler: Any, namespace: str | None) -> Any:
         name, namespace = self._sioschema.handler_key(event, namespace)
@@ -175,11 +189,19 @@ class _ServerMixin:
             def register(handler: Any) -> Any:
                 _check_handler(event, handler, skip=1)
                 super(_ServerMixin, self).on(name, handler, namespace)  # type: ignore[misc]
+                self._sioschema_sessions.refresh()
                 return handler
 
             return register
         _check_handler(event, handler, skip=1)
-        return super().on(name, handler, namespace)  # type: ignore[misc]
+        super().on(name, handler, namespace)  # type: ignore[misc]
+        self._sioschema_sessions.refresh()
+
+    def register_namespace(self, namespace_handler: Any) -> None:
+        """python-socketio's ``register_namespace``; the core learns which events the
+        class-based namespace takes."""
+        super().register_namespace(namespace_handler)  # type: ignore[misc]
+        self._sioschema_sessions.refresh()
 
     def _sioschema_connect_failed(
         self, eio_sid: str, namespace: str, exc: Exception
@@ -195,11 +217,13 @@ class _ServerMixin:
         core = self._sioschema
         error = core.internal_error("connect", namespace)
         error.__cause__ = exc
-        reply = core.reject(error, eio_sid)
+        reply = core.logged_reply(error, eio_sid)
         sid = self.manager.sid_from_eio_sid(eio_sid, namespace)  # type: ignore[attr-defined]
         if self.always_connect:  # type: ignore[attr-defined]
             return sid, [
-                self._sioschema_error_packet(namespace, None, reply),
+                _adapter.reply_packet(
+                    self.packet_class, Reply(namespace, None, reply), core.error_event
+                ),
                 self.packet_class(packet.DISCONNECT, namespace=namespace),
             ]
         value = {"message": "Connection refused: internal server error", "data": reply}
@@ -220,31 +244,9 @@ class _ServerMixin:
         shown = echoed(namespace)
         detail = f"Unknown namespace `{shown}`" if shown else "Unknown namespace"
         error = PayloadError("unknown_namespace", "", detail, namespace=namespace, kind="packet")
-        reply = self._sioschema.reject(error, eio_sid)
+        reply = self._sioschema.logged_reply(error, eio_sid)
         value = {"message": detail, "data": reply}
         return self.packet_class(packet.CONNECT_ERROR, data=value, namespace=namespace)
-
-    def _sioschema_ack_packet(
-        self, event: Event | None, namespace: str, id: int, data: list[Any]
-    ) -> Any:
-        # validated data went through msgspec.to_builtins: it holds no bytes to attach
-        binary = False if event is not None else None
-        return self.packet_class(packet.ACK, namespace=namespace, id=id, data=data, binary=binary)
-
-    def _sioschema_error_packet(self, namespace: str, id: int | None, reply: Any) -> Any:
-        if id is not None:
-            return self.packet_class(
-                packet.ACK, namespace=namespace, id=id, data=[reply], binary=False
-            )
-        return self.packet_class(
-            packet.EVENT,
-            namespace=namespace,
-            data=[self._sioschema.error_event, reply],
-            binary=False,
-        )
-
-    def _sioschema_refusal(self, action: Refuse) -> Any:
-        return self.packet_class(packet.CONNECT_ERROR, data=action.data, namespace=action.namespace)
 
 
 class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
@@ -290,7 +292,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         kwargs.setdefault("serializer", codec_packet())
         kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema_bind(core, docs)
+        self._sioschema_attach_core(core, docs)
 
     @overload
     def on(
@@ -431,6 +433,12 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         client's ack is refused (its ``detail`` names why, such as ``"Integer out of the
         int64 range"``) or breaks the declared type, also when the client sits on another
         process of a message queue; ``socketio.exceptions.TimeoutError`` on timeout.
+
+        python-socketio's own ``call()`` does the waiting (its timeout, its message
+        queue); it sends through ``self.emit``, which reads the context variable set
+        here and wraps the callback so a failed ack reaches ``call`` to be raised. That
+        upstream behaviour is a seam: :mod:`sioschema._seams` checks at import that
+        ``call`` still goes through ``self.emit``, on every supported release.
         """
         token = _calling.set(True)
         try:
@@ -463,10 +471,10 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             elif kind is Disconnect:
                 self._handle_disconnect(eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT)
             elif kind is Reply:
-                pkt = self._sioschema_error_packet(action.namespace, action.id, action.reply)
+                pkt = _adapter.reply_packet(self.packet_class, action, self._sioschema.error_event)
                 self._send_packet(eio_sid, pkt)
             elif kind is Refuse:
-                self._send_packet(eio_sid, self._sioschema_refusal(action))
+                self._send_packet(eio_sid, _adapter.refusal_packet(self.packet_class, action))
             elif kind is Close:
                 self.eio.disconnect(eio_sid)
 
@@ -474,12 +482,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         if not self.async_handlers:
             self._sioschema_call(eio_sid, action)
             return
-        core = self._sioschema
-        if not core.enter(eio_sid):
-            reply = core.reject(core.rate_limited(action.name, action.namespace), action.sid)
-            self._send_packet(
-                eio_sid, self._sioschema_error_packet(action.namespace, action.id, reply)
-            )
+        refused = self._sioschema.busy(eio_sid, action)
+        if refused is not None:
+            self._sioschema_send(eio_sid, refused)
             return
         self.start_background_task(self._sioschema_run, eio_sid, action)
 
@@ -490,23 +495,21 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             self._sioschema.leave(eio_sid)
 
     def _sioschema_call(self, eio_sid: str, action: Deliver) -> None:
-        """Run the handler of a delivered event and send its ack (or the error)."""
+        """Run the handler of a delivered event and send what the core makes of its
+        result (the checked ack, or the error)."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = self._trigger_event(name, namespace, action.sid, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.event, value, namespace)
-        except PayloadError as error:
-            reply = core.reject(error, action.sid)
-            self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            value = self._trigger_event(action.name, action.namespace, action.sid, *action.args)
+        except Exception as exc:
+            self._sioschema_send(eio_sid, core.failed(action, exc))
             return
-        event = action.event if isinstance(action.event, Event) else None
-        self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
+        out = core.finish(action, value)
+        if out is not None:
+            self._sioschema_send(eio_sid, out)
+
+    def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
+        pkt = _adapter.outgoing_packet(self.packet_class, action, self._sioschema.error_event)
+        self._send_packet(eio_sid, pkt)
 
     def handle_request(self, environ: Any, start_response: Any) -> Any:
         """python-socketio's WSGI entry point; warns once if docs are set but unserved."""
@@ -563,7 +566,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         kwargs.setdefault("serializer", codec_packet())
         kwargs["namespaces"] = core.accepted_namespaces(kwargs.get("namespaces"))
         super().__init__(*args, **kwargs)
-        self._sioschema_bind(core, docs)
+        self._sioschema_attach_core(core, docs)
 
     @overload
     def on(
@@ -705,6 +708,12 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         client's ack is refused (its ``detail`` names why, such as ``"Integer out of the
         int64 range"``) or breaks the declared type, also when the client sits on another
         process of a message queue; ``socketio.exceptions.TimeoutError`` on timeout.
+
+        python-socketio's own ``call()`` does the waiting (its timeout, its message
+        queue); it sends through ``self.emit``, which reads the context variable set
+        here and wraps the callback so a failed ack reaches ``call`` to be raised. That
+        upstream behaviour is a seam: :mod:`sioschema._seams` checks at import that
+        ``call`` still goes through ``self.emit``, on every supported release.
         """
         token = _calling.set(True)
         try:
@@ -739,10 +748,10 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
                     eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT
                 )
             elif kind is Reply:
-                pkt = self._sioschema_error_packet(action.namespace, action.id, action.reply)
+                pkt = _adapter.reply_packet(self.packet_class, action, self._sioschema.error_event)
                 await self._send_packet(eio_sid, pkt)
             elif kind is Refuse:
-                await self._send_packet(eio_sid, self._sioschema_refusal(action))
+                await self._send_packet(eio_sid, _adapter.refusal_packet(self.packet_class, action))
             elif kind is Close:
                 await self.eio.disconnect(eio_sid)
 
@@ -750,11 +759,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         if not self.async_handlers:
             await self._sioschema_call(eio_sid, action)
             return
-        core = self._sioschema
-        if not core.enter(eio_sid):
-            reply = core.reject(core.rate_limited(action.name, action.namespace), action.sid)
-            pkt = self._sioschema_error_packet(action.namespace, action.id, reply)
-            await self._send_packet(eio_sid, pkt)
+        refused = self._sioschema.busy(eio_sid, action)
+        if refused is not None:
+            await self._sioschema_send(eio_sid, refused)
             return
         task = self.start_background_task(self._sioschema_run, eio_sid, action)
         _tasks.add(task)
@@ -767,23 +774,23 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             self._sioschema.leave(eio_sid)
 
     async def _sioschema_call(self, eio_sid: str, action: Deliver) -> None:
-        """Run the handler of a delivered event and send its ack (or the error)."""
+        """Run the handler of a delivered event and send what the core makes of its
+        result (the checked ack, or the error)."""
         core = self._sioschema
-        name, namespace, id = action.name, action.namespace, action.id
         try:
-            try:
-                value = await self._trigger_event(name, namespace, action.sid, *action.args)
-            except Exception as exc:
-                raise core.internal_error(name, namespace) from exc
-            if id is None:
-                return
-            data = core.ack_data(action.event, value, namespace)
-        except PayloadError as error:
-            reply = core.reject(error, action.sid)
-            await self._send_packet(eio_sid, self._sioschema_error_packet(namespace, id, reply))
+            value = await self._trigger_event(
+                action.name, action.namespace, action.sid, *action.args
+            )
+        except Exception as exc:
+            await self._sioschema_send(eio_sid, core.failed(action, exc))
             return
-        event = action.event if isinstance(action.event, Event) else None
-        await self._send_packet(eio_sid, self._sioschema_ack_packet(event, namespace, id, data))
+        out = core.finish(action, value)
+        if out is not None:
+            await self._sioschema_send(eio_sid, out)
+
+    async def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
+        pkt = _adapter.outgoing_packet(self.packet_class, action, self._sioschema.error_event)
+        await self._send_packet(eio_sid, pkt)
 
     async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
         """python-socketio's entry point; warns once if docs are set but unserved."""
@@ -835,7 +842,7 @@ def adopt(server: socketio.Server, core: Core) -> Server:
     """
     server.__class__ = Server
     assert isinstance(server, Server)
-    server._sioschema_bind(core, None)  # docs pages: served by Flask routes
+    server._sioschema_attach_core(core, None)  # docs pages: served by Flask routes
     server.eio.on("message", server._handle_eio_message)
     server.eio.on("disconnect", server._handle_eio_disconnect)
     return server

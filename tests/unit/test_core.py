@@ -15,7 +15,7 @@ from sioschema._core import (
     AckRefused,
     Close,
     Connect,
-    ConnectError,
+    ConnectRefused,
     Core,
     Deliver,
     Disconnect,
@@ -256,7 +256,7 @@ def test_a_client_answers_a_server_call_with_a_checked_ack() -> None:
 def test_a_client_sees_connect_and_connect_error() -> None:
     core, _ = core_for("client")
     assert core.receive("e1", '0{"sid":"abc"}') == [Connect("/", {"sid": "abc"})]
-    assert core.receive("e1", '4{"message":"no"}') == [ConnectError("/", {"message": "no"})]
+    assert core.receive("e1", '4{"message":"no"}') == [ConnectRefused("/", {"message": "no"})]
 
 
 def test_a_client_holds_events_sent_before_the_connect(caplog: pytest.LogCaptureFixture) -> None:
@@ -296,7 +296,7 @@ def test_a_client_drops_held_events_when_refused_or_closed(
     with caplog.at_level("WARNING", logger="sioschema"):
         core.joining(["/"])
         core.receive("e1", '2["news",1]')
-        assert core.receive("e1", '4{"message":"no"}') == [ConnectError("/", {"message": "no"})]
+        assert core.receive("e1", '4{"message":"no"}') == [ConnectRefused("/", {"message": "no"})]
         assert not core.holds("/")
         assert "dropped 1 events sent before / connected: the server refused it" in caplog.text
         core.joining(["/"])

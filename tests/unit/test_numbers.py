@@ -199,7 +199,7 @@ class Link:
                 return "refused", error.code
             return "ok", typed
         assert isinstance(action, Deliver), action
-        assert action.event is self.declared
+        assert action.declared is self.declared
         (typed,) = action.args
         return "ok", typed
 

@@ -17,7 +17,7 @@ import pytest
 import socketio
 from socketio import async_pubsub_manager, base_manager, packet
 
-from sioschema import _seams
+from sioschema import SioSchemaError, _seams
 
 PACKAGE = Path(_seams.__file__).parent
 _UPSTREAM_PACKAGES = {"socketio", "engineio", "flask_socketio"}
@@ -257,3 +257,26 @@ def test_an_engineio_seam_names_python_engineio(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(_seams.SeamError) as caught:
         _seams.check("engineio")
     assert f"(python-engineio {_seams.version('python-engineio')})" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "owner", [socketio.Server, socketio.AsyncServer, socketio.Client, socketio.AsyncClient]
+)
+def test_a_call_that_no_longer_emits_through_self_emit_is_refused(
+    monkeypatch: pytest.MonkeyPatch, owner: type
+) -> None:
+    """sioschema's ``call()`` relies on upstream's sending through ``self.emit`` (whose
+    callback wrapper lets ``call`` raise a failed ack): a ``call`` that does not breaks
+    the seam at import, naming it."""
+
+    def call(self: Any, event: str, data: Any = None, **kwargs: Any) -> Any:
+        return self._send_packet(event, data)
+
+    monkeypatch.setattr(owner, "call", call)
+    with pytest.raises(_seams.SeamError) as caught:
+        _seams.check("socketio")
+    message = str(caught.value)
+    assert f"`socketio.{owner.__name__}.call` does not call `self.emit`" in message
+    assert "raise a failed ack in call(): upstream's call() must send through self.emit" in message
+    assert isinstance(caught.value, SioSchemaError)
+    assert isinstance(caught.value, ImportError)

@@ -294,7 +294,7 @@ def test_a_missing_tag_in_a_second_argument_is_refused() -> None:
         (action,) = core.receive("e1", frame)
         assert _error(action) == ("invalid_payload", f"{MISSING} - at `$[1]`", "$[1]")
     (delivered,) = core.receive("e1", f'21["ev",1,{OK}]')
-    assert delivered == Deliver("s1", "/", 1, "ev", delivered.event, (1, Shape(1)))
+    assert delivered == Deliver("s1", "/", 1, "ev", delivered.declared, (1, Shape(1)))
 
 
 def test_a_binary_event_without_its_tag_is_refused() -> None:
