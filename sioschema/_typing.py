@@ -1,5 +1,6 @@
 """The types the adapters' signatures share: what ``registry=`` takes, and what
-``AsyncServer.on(event)`` returns for each kind of declared request.
+``AsyncServer.on(event)`` / ``AsyncClient.on(emit)`` return for each kind of declared
+payload.
 
 Type-level only: nothing here runs on the hot path.
 """
@@ -9,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Protocol, TypeVar, overload
 
-from ._registry import A, EventRegistry, R
+from ._registry import A, EventRegistry, P, R
 
-__all__ = ["F", "RegisterMany", "RegisterNone", "RegisterOne", "Registries"]
+__all__ = [
+    "F",
+    "RegisterMany",
+    "RegisterNone",
+    "RegisterOne",
+    "RegisterPayload",
+    "Registries",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 """A handler, returned unchanged by a registering decorator."""
@@ -55,3 +63,15 @@ class RegisterMany(Protocol[A]):
 
     @overload
     def __call__(self, handler: Callable[..., A]) -> Callable[..., A]: ...
+
+
+class RegisterPayload(Protocol[P, A]):
+    """``AsyncClient.on(Emit[P, A])``: takes ``(P) -> A``, coroutine function or not."""
+
+    @overload
+    def __call__(
+        self, handler: Callable[[P], Coroutine[Any, Any, A]]
+    ) -> Callable[[P], Coroutine[Any, Any, A]]: ...
+
+    @overload
+    def __call__(self, handler: Callable[[P], A]) -> Callable[[P], A]: ...

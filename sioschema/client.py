@@ -33,8 +33,8 @@ Both classes mirror each other; every other argument and method is python-socket
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, Protocol, TypeVar, overload
+from collections.abc import Callable
+from typing import Any, overload
 
 import socketio
 
@@ -56,14 +56,13 @@ from ._core import (
 from ._handlers import check_handler
 from ._packet import CodecPacket, codec_packet
 from ._registry import A, Emit, Event, EventRegistry, P, R, Several
+from ._typing import F, RegisterPayload, Registries
 from ._wire import ClientLimits, Limits
 
 __all__ = ["AsyncClient", "Client", "ClientLimits"]
 
 _seams.check("socketio", "engineio")
 
-F = TypeVar("F", bound=Callable[..., Any])
-Registries = type[EventRegistry] | Iterable[type[EventRegistry]] | None
 
 _EIO = "server"  # the core's key for the one connection a client has
 # set while ``call()`` runs (see Client.call: upstream's call() goes through self.emit)
@@ -94,18 +93,6 @@ class _Sessions:
 
     def handles(self, namespace: str, name: str) -> bool:
         return True  # a client ignores events it has no handler for, as python-socketio
-
-
-class _RegisterOne(Protocol[P, A]):
-    """``AsyncClient.on(Emit[P, A])``: takes ``(P) -> A``, coroutine function or not."""
-
-    @overload
-    def __call__(
-        self, handler: Callable[[P], Coroutine[Any, Any, A]]
-    ) -> Callable[[P], Coroutine[Any, Any, A]]: ...
-
-    @overload
-    def __call__(self, handler: Callable[[P], A]) -> Callable[[P], A]: ...
 
 
 class _ClientMixin:
@@ -469,7 +456,7 @@ class AsyncClient(_ClientMixin, socketio.AsyncClient):  # type: ignore[misc]
     @overload
     def on(
         self, event: Emit[P, A], handler: None = None, namespace: str | None = None
-    ) -> _RegisterOne[P, A]: ...
+    ) -> RegisterPayload[P, A]: ...
 
     @overload
     def on(

@@ -24,7 +24,7 @@ coroutine.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeAlias, overload
 
@@ -35,6 +35,7 @@ from . import _seams
 from ._core import Core
 from ._packet import CodecPacket, writes_raw
 from ._registry import Emit, Event, EventRegistry, P
+from ._typing import Registries
 from .errors import SioSchemaError
 
 __all__ = ["DEFAULT_CHANNEL", "AsyncEmitter", "Emitter", "PublishError"]
@@ -48,8 +49,6 @@ use unless told otherwise (Flask-SocketIO's own default is ``"flask-socketio"``)
 Rooms: TypeAlias = "str | list[str] | None"
 """A client's sid, a room name, or a list of room names (``None``: every client of the
 namespace), as python-socketio's ``to=`` / ``room=`` take them."""
-
-Registries: TypeAlias = "type[EventRegistry] | Iterable[type[EventRegistry]] | None"
 
 _REDIS_SCHEMES = ("redis://", "rediss://", "valkey://", "valkeys://", "unix://")
 _UNSET: Any = object()
