@@ -1,6 +1,7 @@
 """What every adapter over python-socketio (the servers, the typed clients) does with
-the protocol core that is specific to neither side: feed it a frame another
-``serializer=`` decoded, and build the packets its outgoing actions stand for.
+the protocol core that is specific to neither side: build a server's core, feed it a
+frame another ``serializer=`` decoded, and build the packets its outgoing actions stand
+for.
 
 The core (:mod:`sioschema._core`) decides what is sent (an :class:`~sioschema._core.Ack`,
 a :class:`~sioschema._core.Reply`, a :class:`~sioschema._core.Refuse`); these functions
@@ -15,8 +16,11 @@ from typing import Any
 
 from socketio import packet
 
-from ._core import Ack, Action, Core, Refuse, Reply
+from ._core import Ack, Action, Core, ErrorHook, Refuse, Reply
+from ._docs import DocsPages
 from ._packet import CodecPacket
+from ._typing import Registries
+from ._wire import Limits
 
 __all__ = [
     "ack_packet",
@@ -25,6 +29,7 @@ __all__ = [
     "refusal_packet",
     "reply_packet",
     "screened",
+    "server_core",
 ]
 
 
@@ -89,3 +94,32 @@ def outgoing_packet(
 def refusal_packet(packet_class: Any, refuse: Refuse) -> Any:
     """The ``CONNECT_ERROR`` packet of a :class:`Refuse`."""
     return packet_class(packet.CONNECT_ERROR, data=refuse.data, namespace=refuse.namespace)
+
+
+def server_core(
+    registry: Registries,
+    error_event: str,
+    on_payload_error: ErrorHook | None,
+    limits: Limits | None,
+    docs_url: str | None,
+    docs_viewer: str | None,
+) -> tuple[Core, DocsPages | None]:
+    """The core and docs pages of a server, from its constructor's arguments: the one
+    place ``Server``, ``AsyncServer`` and Flask's ``SocketIO`` build them (``None`` for
+    the pages when ``docs_url`` is ``None``).
+
+    Raises what :class:`~sioschema._core.Core` raises (:class:`~sioschema.SioSchemaError`
+    when two registries share a namespace or the error event clashes with a declared
+    emit, ``TypeError`` for bad limits) and ``ValueError`` for a malformed ``docs_url``."""
+    core = Core(
+        registry,
+        side="server",
+        error_event=error_event,
+        on_payload_error=on_payload_error,
+        limits=limits,
+    )
+    docs = None
+    if docs_url is not None:
+        registries = [found.registry for found in core.namespaces.values()]
+        docs = DocsPages(registries, docs_url, error_event=error_event, viewer=docs_viewer)
+    return core, docs

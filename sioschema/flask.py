@@ -23,7 +23,7 @@ from typing import Any, TypeVar, overload
 import flask
 import flask_socketio
 
-from . import _seams
+from . import _adapter, _seams
 from ._core import ErrorHook
 from ._docs import DocsPages
 from ._handlers import check_handler
@@ -33,7 +33,7 @@ from ._registry import A, Emit, Event, P, R, Several
 from ._typing import Registries
 from ._wire import Limits
 from .emitter import DEFAULT_CHANNEL
-from .socketio import _make_core, adopt
+from .socketio import adopt
 
 __all__ = ["SocketIO"]
 
@@ -79,7 +79,7 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         refuse_sio_asyncapi("SocketIO", kwargs)
-        self._sioschema, self._sioschema_docs = _make_core(
+        self._sioschema, self._sioschema_docs = _adapter.server_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
         super().__init__(app, **kwargs)

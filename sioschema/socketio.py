@@ -66,29 +66,6 @@ def _dispatches_any(namespace_class: type) -> bool:
     return False
 
 
-def _make_core(
-    registry: Registries,
-    error_event: str,
-    on_payload_error: ErrorHook | None,
-    limits: Limits | None,
-    docs_url: str | None,
-    docs_viewer: str | None,
-) -> tuple[Core, DocsPages | None]:
-    """The core and docs pages of a server (any adapter), from its arguments."""
-    core = Core(
-        registry,
-        side="server",
-        error_event=error_event,
-        on_payload_error=on_payload_error,
-        limits=limits,
-    )
-    docs = None
-    if docs_url is not None:
-        registries = [found.registry for found in core.namespaces.values()]
-        docs = DocsPages(registries, docs_url, error_event=error_event, viewer=docs_viewer)
-    return core, docs
-
-
 class _Sessions:
     """The core's questions, answered from python-socketio's manager and handlers.
 
@@ -286,7 +263,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         refuse_sio_asyncapi(type(self).__name__, kwargs)
-        core, docs = _make_core(
+        core, docs = _adapter.server_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
         kwargs.setdefault("serializer", codec_packet())
@@ -560,7 +537,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         refuse_sio_asyncapi(type(self).__name__, kwargs)
-        core, docs = _make_core(
+        core, docs = _adapter.server_core(
             registry, error_event, on_payload_error, limits, docs_url, docs_viewer
         )
         kwargs.setdefault("serializer", codec_packet())
