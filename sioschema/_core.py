@@ -476,9 +476,12 @@ class Core:
         ``exc`` (logged at ERROR with ``exc`` as the cause; no detail leaves): the ack
         ``action.id``, or one error event when no ack was asked for (which a client does
         not send)."""
-        error = self.internal_error(action.name, action.namespace)
-        error.__cause__ = exc
-        return Reply(action.namespace, action.id, self.logged_reply(error, action.sid))
+        try:
+            # raised from ``exc``, as a handler's failure always was: the error carries
+            # its traceback, cause and context to the log and ``on_payload_error``
+            raise self.internal_error(action.name, action.namespace) from exc
+        except PayloadError as error:
+            return Reply(action.namespace, action.id, self.logged_reply(error, action.sid))
 
     def forget(self, eio_sid: str) -> None:
         """Drop a closed connection's state (a client: the events held, logged)."""

@@ -90,11 +90,6 @@ _SERVER_METHODS = (
     ),
     ("_handle_ack", ("self", "eio_sid", "namespace", "id", "data"), "pass on a screened ACK"),
     ("_send_packet", ("self", "eio_sid", "pkt"), "send acks, error replies and refusals"),
-    (
-        "register_namespace",
-        ("self", "namespace_handler"),
-        "read again which events have a handler when a class-based namespace is registered",
-    ),
 )
 
 _CLIENT_METHODS = (

@@ -69,37 +69,21 @@ def _dispatches_any(namespace_class: type) -> bool:
 class _Sessions:
     """The core's questions, answered from python-socketio's manager and handlers.
 
-    Which events have a handler is read off python-socketio's registrations once per
-    registration (:meth:`refresh`, called by ``on()`` and ``register_namespace()``), not
-    per frame: python-socketio's own lookup then runs once per event, in
-    ``_trigger_event``. The answer follows its lookup rules: a function handler of the
-    namespace or of the catch-all namespace ``*``, for the event or the catch-all event
-    ``*``, else the class-based namespace of the namespace (or of ``*``) when it has an
-    ``on_<event>`` method or overrides ``trigger_event``.
+    Whether an event has a handler is read off python-socketio's registrations
+    (``handlers``, ``namespace_handlers``) as they are at that frame, by its own
+    resolution rules (``_get_event_handler``, then ``_get_namespace_handler``): a function
+    handler of the namespace for the event or the catch-all event ``*``, then one of the
+    catch-all namespace ``*``, else the class-based namespace of the namespace (or of
+    ``*``) when it has an ``on_<event>`` method or overrides ``trigger_event``. These
+    are dict reads, not a call of python-socketio's lookup: that runs once per event, in
+    ``_trigger_event``, and a handler however registered (``on()``, ``@event``,
+    ``register_namespace()``, or written into ``handlers``) counts at once.
     """
 
-    __slots__ = ("_handled", "_server", "_unnamed")
+    __slots__ = ("_server",)
 
     def __init__(self, server: Any) -> None:
         self._server = server
-        self._handled: dict[str, tuple[bool, frozenset[str], Any]] = {}
-        self._unnamed: tuple[bool, frozenset[str], Any] = (False, frozenset(), None)
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Read the registered handlers again (after a registration)."""
-        handlers: dict[str, dict[str, Any]] = self._server.handlers
-        classes: dict[str, Any] = self._server.namespace_handlers
-        self._handled = {ns: self._entry(ns) for ns in {*handlers, *classes}}
-        self._unnamed = self._entry("*")  # a namespace with no registration of its own
-
-    def _entry(self, namespace: str) -> tuple[bool, frozenset[str], Any]:
-        """``(takes every event, the events taken by name, the namespace object)``."""
-        server = self._server
-        names = frozenset((*server.handlers.get(namespace, ()), *server.handlers.get("*", ())))
-        found = server.namespace_handlers.get(namespace) or server.namespace_handlers.get("*")
-        every = "*" in names or (found is not None and _dispatches_any(type(found)))
-        return every, names, found
 
     def sid(self, eio_sid: str, namespace: str) -> str | None:
         manager = self._server.manager
@@ -112,10 +96,21 @@ class _Sessions:
         return id in self._server.manager.callbacks.get(sid, ())
 
     def handles(self, namespace: str, name: str) -> bool:
-        every, names, found = self._handled.get(namespace) or self._unnamed
-        if every or name in names:
+        server = self._server
+        handlers: dict[str, dict[str, Any]] = server.handlers
+        found = handlers.get(namespace)
+        if found is not None and (name in found or "*" in found):
             return True
-        return found is not None and hasattr(found, "on_" + name)
+        found = handlers.get("*")
+        if found is not None and (name in found or "*" in found):
+            return True
+        classes: dict[str, Any] = server.namespace_handlers
+        instance = classes.get(namespace)
+        if instance is None:
+            instance = classes.get("*")
+        if instance is None:
+            return False
+        return hasattr(instance, "on_" + name) or _dispatches_any(type(instance))
 
 
 class _ServerMixin:
@@ -124,7 +119,6 @@ class _ServerMixin:
     _sioschema: Core
     _sioschema_docs: DocsPages | None
     _sioschema_screened: bool
-    _sioschema_sessions: _Sessions
     packet_class: Any
 
     def _sioschema_attach_core(self, core: Core, docs: DocsPages | None) -> None:
@@ -134,9 +128,8 @@ class _ServerMixin:
         self._sioschema_screened = _adapter.screened(self.packet_class)
         # pre-encoded JSON only where a message-queue manager can write it
         queue_ok = writes_raw(self.manager)  # type: ignore[attr-defined]
-        self._sioschema_sessions = _Sessions(self)
         core.attach(
-            self._sioschema_sessions,
+            _Sessions(self),
             self.packet_class.reconstruct_binary,
             raw_out=issubclass(self.packet_class, CodecPacket) and queue_ok,
         )
@@ -166,19 +159,11 @@ class _ServerMixin:
             def register(handler: Any) -> Any:
                 _check_handler(event, handler, skip=1)
                 super(_ServerMixin, self).on(name, handler, namespace)  # type: ignore[misc]
-                self._sioschema_sessions.refresh()
                 return handler
 
             return register
         _check_handler(event, handler, skip=1)
         super().on(name, handler, namespace)  # type: ignore[misc]
-        self._sioschema_sessions.refresh()
-
-    def register_namespace(self, namespace_handler: Any) -> None:
-        """python-socketio's ``register_namespace``; the core learns which events the
-        class-based namespace takes."""
-        super().register_namespace(namespace_handler)  # type: ignore[misc]
-        self._sioschema_sessions.refresh()
 
     def _sioschema_connect_failed(
         self, eio_sid: str, namespace: str, exc: Exception
