@@ -1,5 +1,5 @@
 """The codecs: :class:`ArgsCodec` (one argument list, both directions) and
-:class:`PacketCodec` (one msgspec pass per declared event in).
+:class:`PacketCodec` (one msgspec pass per declared event or ack in).
 
 **Argument lists.** Every argument list (the arguments of a request, of an ack, of an
 emit, the connect ``auth``) becomes one :class:`ArgsCodec` when its registry class is
@@ -27,7 +27,9 @@ a typed pass cannot rule out is checked after it, only for the events where it c
 happen (nesting, numbers the screening would refuse or read differently). Anything else
 (an undeclared event, a binary packet, a name with escapes, a payload that could break
 a limit, a payload that fails its type) returns ``None`` and takes the screening path,
-whose answers are unchanged: a failing payload still gets its exact error ack.
+whose answers are unchanged: a failing payload still gets its exact error ack. An ACK
+of a declared ack takes one pass the same way (``PacketCodec.acks``): its arguments'
+own Struct, no name tag, the same checks after it.
 
 Packets out are written by python-socketio's packet class; sioschema's own, on msgspec,
 is the adapters' (``sioschema._packet``). This module knows types, msgspec and the
@@ -1039,18 +1041,20 @@ class PacketCodec:
         (``frame[0]`` is ``"3"``): its namespace, ack id and JSON array, split with
         string methods as :meth:`decode_frame` splits an EVENT's; ``None`` for any other
         form (no id, one with leading zeros or over 15 digits, a query in the namespace)."""
-        rest = frame[1:]
         namespace = "/"
-        if rest[:1] == "/":
-            namespace, comma, rest = rest.partition(",")
+        if frame[1:2] != "/":
+            body = frame.lstrip(_ID_DIGITS)  # the type and the ack id are digits
+            digits = frame[1 : len(frame) - len(body)]
+        else:
+            namespace, comma, rest = frame[1:].partition(",")
             if not comma or "?" in namespace:
                 return None
-        body = rest.lstrip(_ID_DIGITS)
-        head = len(rest) - len(body)
-        if not 0 < head < _MAX_HEAD or body[:1] != "[":
+            body = rest.lstrip(_ID_DIGITS)
+            digits = rest[: len(rest) - len(body)]
+        if not 0 < len(digits) < _MAX_HEAD or body[:1] != "[":
             return None
         try:
-            id = _read_id(rest[:head])
+            id = _read_id(digits)
         except _UNDECIDED:
             return None
         return namespace, id, body

@@ -20,7 +20,8 @@ server class, in the shape of h11 / wsproto and python-socketio's own ``base_ser
   it asks through :class:`Sessions`, which the adapter implements;
 - outgoing: :meth:`Core.outgoing` checks an emit, :meth:`Core.ack_data` a handler's
   return value, :meth:`Core.checked_callback` / :meth:`Core.read_ack` the
-  ack a peer sends back.
+  ack a peer sends back (a declared one in one pass, when the callback waiting for it
+  is the :class:`AckCallback` that carries it: :class:`TypedAck`).
 
 The ``side`` says which way the registry's declarations point: a ``"server"`` receives
 the client events (``Event``) and checks the emits it sends; a ``"client"`` receives
