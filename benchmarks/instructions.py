@@ -26,6 +26,15 @@ a change of sioschema's core::
     python -m benchmarks.instructions [--benchmarks packet roundtrip] [--payloads ...]
                                       [--contenders ...] [--events N] [--quick] [--json]
 
+``ack`` (not run by default) counts a declared ack received, sioschema's own path: an
+ACK frame ``31[{...}]`` answering an emit of a declared ack (a server's ``Emit`` the
+client acks, a typed client's ``Event`` the server acks) in through ``Core.receive``,
+then what python-socketio's ``_handle_ack`` does with the action (the callback of the
+id called with its arguments); the callback gets the typed ack::
+
+    python -m benchmarks.instructions --benchmarks ack --contenders sioschema \
+                                      --payloads small medium
+
 ``floor`` (not run by default; a few minutes) sets sioschema's one pass,
 ``PacketCodec.decode_frame`` on the frame ``21["bench",{...}]`` (the header split,
 decode and validation, the checks of limits and numbers, the typed arguments), beside
@@ -59,7 +68,7 @@ from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import EVENT, PAYLOADS
 
-KINDS = ("micro", "packet", "roundtrip", "floor")
+KINDS = ("micro", "packet", "roundtrip", "floor", "ack")
 DEFAULT_CONTENDERS = ("stock", "pydantic", "sio-asyncapi", "sioschema")
 EVENTS = {"small": 5000, "medium": 5000, "large": 200}
 HASHSEED = "0"
@@ -80,6 +89,7 @@ COMPARED = {
             "frame": "msgspec bare typed decode of the frame cut at its first [",
         },
     ),
+    "ack": ("sioschema", {}),
     "micro": (
         "sioschema ArgsCodec (untyped msgspec + convert)",
         {
@@ -99,6 +109,8 @@ def cases(kind: str, size: str, names: Iterable[str]) -> dict[str, Callable[[], 
     p = PAYLOADS[size]
     if kind == "floor":
         return floor_cases(p)
+    if kind == "ack":
+        return ack_cases(p)
     mods, _ = load(names)
     found: dict[str, Callable[[], Any]] = {}
     if kind == "roundtrip":
@@ -160,6 +172,70 @@ def floor_cases(p: Any) -> dict[str, Callable[[], Any]]:
         others["frame"]: lambda: bare(frame[frame.index("[") :]),
         EMPTY: lambda: None,
     }
+
+
+class _AckSessions:
+    """The one session ``s1`` of connection ``e1``, with python-socketio's callbacks."""
+
+    def __init__(self) -> None:
+        self.callbacks: dict[int, Any] = {}
+
+    def sid(self, eio_sid: str, namespace: str) -> str | None:
+        return "s1"
+
+    def awaits_ack(self, sid: str, id: int) -> Any:
+        return self.callbacks.get(id)
+
+    def handles(self, namespace: str, name: str) -> bool:
+        return True
+
+
+def ack_cases(p: Any) -> dict[str, Callable[[], Any]]:
+    """A declared ack received by a server and by a typed client (the ``ack``
+    benchmark); each proves first that its callback gets the ack typed, and not an
+    invalid one."""
+    import logging
+
+    import msgspec
+    from socketio.packet import Packet
+
+    from sioschema import Emit, EventRegistry
+    from sioschema._core import Core
+
+    logging.disable(logging.WARNING)  # the invalid ack of the proof is logged
+    emits = type(
+        f"BenchAck{p.size.title()}", (EventRegistry,), {EVENT: Emit(p.struct, ack=p.struct)}
+    )
+    frame, invalid = f"31[{p.json.decode()}]", f"31[{p.invalid_json.decode()}]"
+    found: dict[str, Callable[[], Any]] = {}
+    sides: list[tuple[Any, Any, Any]] = [
+        ("server", emits, emits.bench),
+        ("client", p.registry, p.event),
+    ]
+    for side, registry, declared in sides:
+        core = Core(registry, side=side)
+        sessions = _AckSessions()
+        core.attach(sessions, Packet.reconstruct_binary, raw_out=True)
+        got: list[Any] = []
+        callback = core.checked_callback(declared, "/", got.append)
+
+        def one(
+            f: str = frame,
+            c: Any = core,
+            w: dict[int, Any] = sessions.callbacks,
+            cb: Any = callback,
+        ) -> None:
+            w[1] = cb  # what emit() keeps for the ack id
+            (action,) = c.receive("e1", f)
+            w.pop(action.id)(*action.args)  # python-socketio's _handle_ack
+
+        one()
+        one(invalid)
+        if got != [msgspec.convert(p.value, p.struct)]:
+            msg = f"the {side}'s ack callback ({p.size}) did not get the typed ack alone"
+            raise _proof.ProofFailed(msg)
+        found[f"sioschema {side}: ACK in, typed callback"] = one
+    return found
 
 
 def child(kind: str, size: str, names: list[str], events: int) -> None:
@@ -277,7 +353,7 @@ def ratios(kind: str, per_size: dict[str, Any]) -> dict[str, float | None]:
             a, b = got.get(ours), got.get(label)
             out[f"sioschema / bare {other}"] = (a - empty) / (b - empty) if a and b else None
         return out
-    suffixes = [""] if kind == "roundtrip" else [" | in", " | out"]
+    suffixes = [""] if kind in ("roundtrip", "ack") else [" | in", " | out"]
     for other, label in others.items():
         for suffix in suffixes:
             a, b = got.get(ours + suffix), got.get(label + suffix)
@@ -296,7 +372,7 @@ def text(result: dict[str, Any]) -> str:
             out.append("")
             out.append(f"{kind} {size} ({per['events']} events per case)")
             got = per["instructions"]
-            if kind in ("roundtrip", "floor"):
+            if kind in ("roundtrip", "floor", "ack"):
                 rows = [[label, _common.fmt_count(n)] for label, n in got.items()]
                 out.append(_common.table(["contender", "instructions/event"], rows))
             else:

@@ -1,5 +1,5 @@
 """The codecs: :class:`ArgsCodec` (one argument list, both directions) and
-:class:`PacketCodec` (one msgspec pass per declared event in).
+:class:`PacketCodec` (one msgspec pass per declared event or ack in).
 
 **Argument lists.** Every argument list (the arguments of a request, of an ack, of an
 emit, the connect ``auth``) becomes one :class:`ArgsCodec` when its registry class is
@@ -27,7 +27,9 @@ a typed pass cannot rule out is checked after it, only for the events where it c
 happen (nesting, numbers the screening would refuse or read differently). Anything else
 (an undeclared event, a binary packet, a name with escapes, a payload that could break
 a limit, a payload that fails its type) returns ``None`` and takes the screening path,
-whose answers are unchanged: a failing payload still gets its exact error ack.
+whose answers are unchanged: a failing payload still gets its exact error ack. An ACK
+of a declared ack takes one pass the same way (``PacketCodec.acks``): its arguments'
+own Struct, no name tag, the same checks after it.
 
 Packets out are written by python-socketio's packet class; sioschema's own, on msgspec,
 is the adapters' (``sioschema._packet``). This module knows types, msgspec and the
@@ -61,7 +63,7 @@ if TYPE_CHECKING:
     from ._registry import Emit, Event
     from .inspect import RegistryInfo
 
-__all__ = ["ArgsCodec", "Decoded", "PacketCodec"]
+__all__ = ["AckDecoder", "ArgsCodec", "Decoded", "PacketCodec"]
 
 _encode = msgspec.json.Encoder().encode
 _decode_json = msgspec.json.Decoder().decode
@@ -790,28 +792,18 @@ _Finish = Callable[[Any, str, "int | None"], "Decoded | None"]
 _Namespace = tuple[Callable[[str], Any], dict[type, _Finish]]
 
 
-def _finisher(
-    namespace: str, event: Event | Emit[Any, Any], codec: ArgsCodec, limits: Limits
-) -> _Finish:
-    """The last step of the one pass for a decoded packet of ``event`` on ``namespace``
-    (``codec`` is its request's, or its payload's for an emit), given the packet, the
-    JSON ``body`` it came from and the frame's ack id. ``None`` (the screening decides)
-    when the name was not written plainly (``["<name>"``: escapes or spaces), when the
-    body could nest deeper than ``limits`` allow, when its number text holds what the
-    screening refuses or reads differently
-    (``codec.number_checks``), when a number at the codec's ``number_paths`` is
-    beyond int64, or when a tagged Struct outside a union lacks its tag
-    (``codec.tag_check``); else the :data:`Decoded` tuple, with the arguments read off the packet's
-    fields.
+def _checks(codec: ArgsCodec, limits: Limits, tag_check: Any, scope: dict[str, Any]) -> list[str]:
+    """The lines of a compiled finisher that check what a typed pass cannot rule out
+    in a decoded ``packet`` read from the JSON text ``body``, each ``return None`` when
+    the screening must decide: nesting, when the types can nest deeper than ``limits``
+    allow; number text holding what the screening refuses or reads differently
+    (``codec.number_checks``); a number at the codec's ``number_paths`` beyond int64;
+    a tagged Struct outside a union without its tag (``tag_check``, a decoder of the
+    body, when given). The names the lines use are added to ``scope``.
 
-    Written out and compiled once per event, as attrs and dataclasses write their
-    ``__init__``: only the checks this event needs, attribute loads and comparisons,
-    and one call per frame for all of it. Floats are compared with float bounds, which
-    CPython compares fastest; the paths are checked Python names
-    (``ArgsCodec.number_paths``).
-    """
-    lines = ["def finish(packet, body, id):", f"    if body[{2 + len(event.name)}] != '\"':"]
-    lines.append("        return None")
+    Floats are compared with float bounds, which CPython compares fastest; the paths
+    are checked Python names (``ArgsCodec.number_paths``)."""
+    lines: list[str] = []
     if codec.depth > limits.max_depth:
         # a body shorter than max_depth + 2 brackets and as many closing ones cannot nest
         # too deep, and skips the bracket count
@@ -832,27 +824,86 @@ def _finisher(
         else:
             test = f"{-(2**63)} <= packet.{path} <= {2**63 - 1}"
         lines += [f"    if not {test}:", "        return None"]
-    if codec.tag_check is not None:
+    if tag_check is not None:
         # a tagged Struct outside a union, whose tag msgspec does not require
         lines += ["    try:", "        tag_check(body)", "    except ValidationError:"]
         lines.append("        return None")
+    scope.update(
+        limits=limits,
+        maybe_too_deep=maybe_too_deep,
+        NUMBER_CHARS=NUMBER_CHARS,
+        in_numbers=in_numbers,
+        tag_check=tag_check,
+        ValidationError=msgspec.ValidationError,
+        **{f"needle{i}": needle for i, needle in enumerate(codec.number_checks)},
+    )
+    return lines
+
+
+def _compiled(lines: list[str], scope: dict[str, Any], where: str) -> Any:
+    """The function ``lines`` define, compiled once in ``scope``."""
+    exec(compile("\n".join(lines), where, "exec"), scope)
+    return scope[lines[0][4 : lines[0].index("(")]]
+
+
+def _finisher(
+    namespace: str, event: Event | Emit[Any, Any], codec: ArgsCodec, limits: Limits
+) -> _Finish:
+    """The last step of the one pass for a decoded packet of ``event`` on ``namespace``
+    (``codec`` is its request's, or its payload's for an emit), given the packet, the
+    JSON ``body`` it came from and the frame's ack id. ``None`` (the screening decides)
+    when the name was not written plainly (``["<name>"``: escapes or spaces), or when
+    a check of :func:`_checks` fails (with the codec's ``tag_check``); else the
+    :data:`Decoded` tuple, with the arguments read off the packet's fields.
+
+    Written out and compiled once per event, as attrs and dataclasses write their
+    ``__init__``: only the checks this event needs, attribute loads and comparisons,
+    and one call per frame for all of it.
+    """
+    scope: dict[str, Any] = {"namespace": namespace, "name": event.name, "event": event}
+    lines = ["def finish(packet, body, id):", f"    if body[{2 + len(event.name)}] != '\"':"]
+    lines.append("        return None")
+    lines += _checks(codec, limits, codec.tag_check, scope)
     args = "".join(f"packet.a{i}, " for i in range(codec.arity))
     lines.append(f"    return (namespace, id, name, event, ({args}))\n")
-    scope: dict[str, Any] = {
-        "namespace": namespace,
-        "name": event.name,
-        "event": event,
-        "limits": limits,
-        "maybe_too_deep": maybe_too_deep,
-        "NUMBER_CHARS": NUMBER_CHARS,
-        "in_numbers": in_numbers,
-        "tag_check": codec.tag_check,
-        "ValidationError": msgspec.ValidationError,
-        **{f"needle{i}": needle for i, needle in enumerate(codec.number_checks)},
-    }
-    exec(compile("\n".join(lines), f"<sioschema packet {event.name!r}>", "exec"), scope)
-    finish: _Finish = scope["finish"]
+    finish: _Finish = _compiled(lines, scope, f"<sioschema packet {event.name!r}>")
     return finish
+
+
+AckDecoder = Callable[[str], "tuple[Any, ...] | None"]
+"""``decode(body)``: the typed arguments of an ACK whose JSON array is ``body``
+(``[...]``), decoded and validated in one pass, or ``None`` when the screening decides."""
+
+
+def _ack_decoder(codec: ArgsCodec, limits: Limits, keys: tuple[str, ...]) -> AckDecoder:
+    """The one pass for an ACK of the declared ack ``codec``: its arguments'
+    ``array_like`` Struct (no name tag, no more arguments than declared) decoded from
+    the JSON array, with the codec's strictness, then the checks of
+    :func:`_checks` (with the codec's own tag check of its arguments' text). ``keys``
+    are the object keys whose ack only the screening answers (the refused-ack marker's;
+    on a client the error reply's too): when a single argument can be an object, a
+    body holding one of them as written, or any escape (a key could be spelled with
+    one), is left to it. Compiled once per declared ack and ``limits``."""
+    # the argument list's own Struct, with no room for more arguments than declared
+    fields = [(f"a{i}", t) for i, t in enumerate(codec.types)]
+    name = f"{codec._struct.__name__} in"
+    struct = msgspec.defstruct(name, fields, array_like=True, forbid_unknown_fields=True, gc=False)
+    read = msgspec.json.Decoder(struct, strict=codec.strict).decode
+    scope: dict[str, Any] = {"read": read, "UNDECIDED": _UNDECIDED}
+    lines = ["def decode(body):"]
+    if codec.arity == 1 and _types.takes_object(mi.type_info(codec.types[0])):
+        # a backslash: any escape; else each key as JSON writes it
+        needles = ("\\", *(_encode(key).decode() for key in keys))
+        scope.update({f"key{i}": needle for i, needle in enumerate(needles)})
+        tests = [f"key{i} in body" for i in range(len(needles))]
+        lines += [f"    if {' or '.join(tests)}:", "        return None"]
+    lines += ["    try:", "        packet = read(body)", "    except UNDECIDED:"]
+    lines.append("        return None")
+    lines += _checks(codec, limits, codec._tags_text, scope)
+    args = "".join(f"packet.a{i}, " for i in range(codec.arity))
+    lines.append(f"    return ({args})\n")
+    decode: AckDecoder = _compiled(lines, scope, "<sioschema ack>")
+    return decode
 
 
 class PacketCodec:
@@ -864,7 +915,7 @@ class PacketCodec:
     Python.
     """
 
-    __slots__ = ("_namespaces", "_root")
+    __slots__ = ("_namespaces", "_root", "acks")
 
     def __init__(
         self,
@@ -872,9 +923,14 @@ class PacketCodec:
         limits: Limits,
         *,
         side: Literal["server", "client"] = "server",
+        ack_keys: tuple[str, ...] = (),
     ) -> None:
-        """``side="server"`` decodes the registries' client events (``Event``),
-        ``"client"`` their server emits (``Emit``)."""
+        """``side="server"`` decodes the registries' client events (``Event``) and the
+        client's acks to their emits, ``"client"`` their server emits (``Emit``) and the
+        server's acks to their events. ``ack_keys``: the object keys whose ack only the
+        screening answers (see :func:`_ack_decoder`)."""
+        self.acks = self._plan_acks(namespaces, limits, side, ack_keys)
+        """The one pass of each declared ack this side receives, by its codec."""
         self._namespaces: dict[str, _Namespace] = {}
         for namespace, found in namespaces.items():
             # the declarations of one side with their codecs (a request's, an emit's
@@ -895,6 +951,26 @@ class PacketCodec:
                 decoder = msgspec.json.Decoder(union, strict=strict)
                 self._namespaces[namespace] = (decoder.decode, entries)
         self._root = self._namespaces.get("/")
+
+    @staticmethod
+    def _plan_acks(
+        namespaces: Mapping[str, RegistryInfo],
+        limits: Limits,
+        side: Literal["server", "client"],
+        keys: tuple[str, ...],
+    ) -> dict[ArgsCodec, AckDecoder]:
+        """The one pass of each declared ack of what this side sends (the emits' on a
+        server, the events' on a client), by its codec. An ack holding ``msgspec.Raw``
+        or ``Decimal`` dict keys has none: the screening reads it from the text it
+        encodes again, whose ``Raw`` would not be the frame's."""
+        acks: dict[ArgsCodec, AckDecoder] = {}
+        for found in namespaces.values():
+            sent = found.emits if side == "server" else found.events
+            for sending in sent.values():
+                codec = sending.ack_codec
+                if codec is not None and not codec._raw and codec not in acks:
+                    acks[codec] = _ack_decoder(codec, limits, keys)
+        return acks
 
     def decode_frame(self, frame: str) -> Decoded | None:
         """A whole text frame of the common forms ``2["x",...]``, ``2<id>["x",...]`` and
@@ -931,7 +1007,7 @@ class PacketCodec:
     def _namespaced(self, frame: str) -> Decoded | None:
         """``2/<namespace>,<id>[...]``."""
         namespace, comma, rest = frame[1:].partition(",")
-        if not comma or namespace[:1] != "/" or "?" in namespace:
+        if not comma or namespace[:1] != "/" or "?" in namespace or frame[0] != "2":
             return None
         body = rest.lstrip(_ID_DIGITS)
         head = len(rest) - len(body)
@@ -958,3 +1034,27 @@ class PacketCodec:
         except _UNDECIDED:
             return None
         return entries[type(obj)](obj, body, id)
+
+    @staticmethod
+    def split_ack(frame: str) -> tuple[str, int, str] | None:
+        """An ACK text frame of the forms ``3<id>[...]`` and ``3/<namespace>,<id>[...]``
+        (``frame[0]`` is ``"3"``): its namespace, ack id and JSON array, split with
+        string methods as :meth:`decode_frame` splits an EVENT's; ``None`` for any other
+        form (no id, one with leading zeros or over 15 digits, a query in the namespace)."""
+        namespace = "/"
+        if frame[1:2] != "/":
+            body = frame.lstrip(_ID_DIGITS)  # the type and the ack id are digits
+            digits = frame[1 : len(frame) - len(body)]
+        else:
+            namespace, comma, rest = frame[1:].partition(",")
+            if not comma or "?" in namespace:
+                return None
+            body = rest.lstrip(_ID_DIGITS)
+            digits = rest[: len(rest) - len(body)]
+        if not 0 < len(digits) < _MAX_HEAD or body[:1] != "[":
+            return None
+        try:
+            id = _read_id(digits)
+        except _UNDECIDED:
+            return None
+        return namespace, id, body

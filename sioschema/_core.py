@@ -20,7 +20,8 @@ server class, in the shape of h11 / wsproto and python-socketio's own ``base_ser
   it asks through :class:`Sessions`, which the adapter implements;
 - outgoing: :meth:`Core.outgoing` checks an emit, :meth:`Core.ack_data` a handler's
   return value, :meth:`Core.checked_callback` / :meth:`Core.read_ack` the
-  ack a peer sends back.
+  ack a peer sends back (a declared one in one pass, when the callback waiting for it
+  is the :class:`AckCallback` that carries it: :class:`TypedAck`).
 
 The ``side`` says which way the registry's declarations point: a ``"server"`` receives
 the client events (``Event``) and checks the emits it sends; a ``"client"`` receives
@@ -37,7 +38,7 @@ from typing import Annotated, Any, Final, Literal, Protocol
 
 import msgspec
 
-from ._codec import PacketCodec
+from ._codec import AckDecoder, PacketCodec
 from ._registry import Emit, Event, EventRegistry
 from ._wire import (
     ACK,
@@ -68,6 +69,7 @@ __all__ = [
     "Ack",
     "AckFailed",
     "AckRefused",
+    "AckCallback",
     "Acked",
     "Action",
     "Close",
@@ -82,6 +84,7 @@ __all__ = [
     "Reply",
     "Sessions",
     "Side",
+    "TypedAck",
 ]
 
 ErrorHook = Callable[[PayloadError, str], Any]
@@ -156,8 +159,10 @@ class Deliver(msgspec.Struct, gc=False):
 
 
 class Acked(msgspec.Struct, gc=False):
-    """The ack ``id`` of one of our emits arrived with ``args`` (JSON values): hand it
-    to the callback waiting for it (which checks a declared ack)."""
+    """The ack ``id`` of one of our emits arrived with ``args``: hand it to the callback
+    waiting for it. ``args`` are the JSON values, which the callback checks against a
+    declared ack, or one :class:`TypedAck` holding the arguments the one pass already
+    decoded and validated for it."""
 
     sid: str
     namespace: str
@@ -289,6 +294,17 @@ Action = (
 )
 
 
+class TypedAck:
+    """A declared ack decoded and validated in one pass (:meth:`Core.receive`): the one
+    argument :class:`Acked` hands the callback waiting for it (a :class:`AckCallback`,
+    the only kind it is made for), which passes ``args`` on as they are."""
+
+    __slots__ = ("args",)
+
+    def __init__(self, args: tuple[Any, ...]) -> None:
+        self.args = args
+
+
 class AckFailed:
     """What a ``call()``'s callback receives for an ack that failed its check."""
 
@@ -305,8 +321,9 @@ class Sessions(Protocol):
         """The session of Engine.IO connection ``eio_sid`` on ``namespace``, if it has
         joined it (``None`` otherwise)."""
 
-    def awaits_ack(self, sid: str, id: int) -> bool:
-        """Whether session ``sid`` waits for the ack ``id``."""
+    def awaits_ack(self, sid: str, id: int) -> Any:
+        """What session ``sid`` keeps for the ack ``id`` it waits for (the callback, a
+        true value), or a false value when it waits for none."""
 
     def handles(self, namespace: str, name: str) -> bool:
         """Whether a handler (function, catch-all, namespace class) takes event ``name``."""
@@ -393,7 +410,10 @@ class Core:
             ns: dict(found.events if side == "server" else found.emits)
             for ns, found in self.namespaces.items()
         }
-        self.codec = PacketCodec(self.namespaces, self.limits, side=side)
+        # the keys of the acks only the screening answers: the refused-ack marker's, and
+        # on a client the error reply's (RequestRejected)
+        keys = (REFUSED_ACK, "error") if side == "client" else (REFUSED_ACK,)
+        self.codec = PacketCodec(self.namespaces, self.limits, side=side, ack_keys=keys)
         self.raw_out = False
         """Whether checked acks and emits go out as ``msgspec.Raw`` JSON (set when the
         packet class writes with msgspec)."""
@@ -622,6 +642,39 @@ class Core:
                     if self.side == "client" or sessions.handles(namespace, name):
                         return [Deliver(sid, namespace, id, name, event, args)]
                     return [self._reply(self.unknown_event(name, namespace), sid, id)]
+            elif frame[:1] == "3":  # an ACK: a declared one in one pass too
+                acked = self._typed_ack(eio_sid, frame)
+                if acked is not None:
+                    return [acked]
+        return self._screen(eio_sid, frame, pending)
+
+    def _typed_ack(self, eio_sid: str, frame: str) -> Acked | None:
+        """An ACK text frame for an ack one of our callbacks (:class:`AckCallback`) waits
+        for, decoded and validated in one pass against its declared ack: the
+        :class:`Acked` handing it one :class:`TypedAck`. ``None`` when the screening
+        decides (another form, no session, an id no such callback waits for, an
+        undeclared ack, and every ack the pass cannot accept), which answers it as
+        before."""
+        found = self.codec.split_ack(frame)
+        if found is None:
+            return None
+        namespace, id, body = found
+        sessions = self.sessions
+        assert sessions is not None
+        sid = sessions.sid(eio_sid, namespace)
+        if sid is None:
+            return None
+        waiting = sessions.awaits_ack(sid, id)
+        if type(waiting) is not AckCallback or waiting.decode is None:
+            return None
+        args = waiting.decode(body)
+        if args is None:
+            return None
+        return Acked(sid, namespace, id, [TypedAck(args)])
+
+    def _screen(self, eio_sid: str, frame: str, pending: Pending | None) -> list[Action]:
+        """A text frame the one pass left to the screening (``pending``: the binary
+        packet waiting for an attachment instead)."""
         actions: list[Action] = []
         if pending is not None:  # a text frame where an attachment was due
             del self.pending[eio_sid]
@@ -1035,8 +1088,9 @@ class Core:
         name: str = "",
         to: Any = None,
         for_call: bool = False,
-    ) -> Callable[..., Any] | None:
-        """Wrap an emit's callback so it receives the peer's ack typed and checked.
+    ) -> AckCallback | None:
+        """Wrap an emit's callback so it receives the peer's ack typed and checked (an
+        :class:`AckCallback`, carrying the one pass of a declared ack).
 
         ``name`` is the emitted event's name, ``to`` its addressee (named to
         ``on_payload_error`` when the ack does not say which session sent it).
@@ -1051,24 +1105,10 @@ class Core:
         raises it as :class:`~sioschema.RequestRejected`)."""
         if callback is None:
             return None
+        codec = declared.ack_codec if declared is not None else None
+        decode = self.codec.acks.get(codec) if codec is not None else None
         event = declared.name if declared is not None else name
-
-        def checked(*args: Any) -> Any:
-            try:
-                typed = self.read_ack(declared, namespace, args, name=event)
-            except PayloadError as error:
-                if for_call:
-                    return callback(AckFailed(error))
-                if isinstance(error, RequestRejected):
-                    self.logger.warning("%.100r was rejected: %s", event, error.code)
-                    return None
-                refused = refusal(args)
-                sid = ACKING.get() or (refused[2] if refused is not None else "")
-                self.dropped_ack(error, sid or (to if type(to) is str else ""))
-                return None
-            return callback(*typed)
-
-        return checked
+        return AckCallback(self, declared, namespace, callback, event, to, for_call, decode)
 
     def dropped_ack(self, error: PayloadError, sid: str) -> None:
         """Log an ack that no callback receives (one WARNING: event, code, where or
@@ -1131,6 +1171,59 @@ class Core:
                 code, error.event, error.detail, path=error.path, namespace=namespace, kind="ack"
             )
             raise invalid from None
+
+
+class AckCallback:
+    """An emit's callback as :meth:`Core.checked_callback` wraps it: called with the
+    peer's ack as python-socketio calls any callback (``callback(*args)``), it calls
+    the application's ``callback`` with the ack typed and checked (see
+    :meth:`Core.checked_callback` for what happens to one that fails).
+
+    ``decode`` is the one pass of its declared ack (``None``: undeclared, or left to
+    the screening), which :meth:`Core.receive` uses for an ACK this callback waits
+    for; its result arrives as one :class:`TypedAck`, passed on unchecked again."""
+
+    __slots__ = ("callback", "core", "declared", "decode", "event", "for_call", "namespace", "to")
+
+    def __init__(
+        self,
+        core: Core,
+        declared: Emit[Any, Any] | Event | None,
+        namespace: str,
+        callback: Callable[..., Any],
+        event: str,
+        to: Any,
+        for_call: bool,
+        decode: AckDecoder | None,
+    ) -> None:
+        self.core = core
+        self.declared = declared
+        self.namespace = namespace
+        self.callback = callback
+        self.event = event
+        self.to = to
+        self.for_call = for_call
+        self.decode = decode
+
+    def __call__(self, *args: Any) -> Any:
+        callback = self.callback
+        if len(args) == 1 and type(args[0]) is TypedAck:  # decoded and validated already
+            return callback(*args[0].args)
+        core = self.core
+        try:
+            typed = core.read_ack(self.declared, self.namespace, args, name=self.event)
+        except PayloadError as error:
+            if self.for_call:
+                return callback(AckFailed(error))
+            if isinstance(error, RequestRejected):
+                core.logger.warning("%.100r was rejected: %s", self.event, error.code)
+                return None
+            refused = refusal(args)
+            sid = ACKING.get() or (refused[2] if refused is not None else "")
+            to = self.to
+            core.dropped_ack(error, sid or (to if type(to) is str else ""))
+            return None
+        return callback(*typed)
 
 
 MAX_LOGGED = 100

@@ -153,7 +153,7 @@ _CLIENT_ATTRIBUTES = (
     ("namespace_handlers", "join every namespace with a class-based namespace by default"),
     (
         "callbacks",
-        "check that an ack id is one the client waits for (callbacks[namespace][id])",
+        "find the callback an ack id waits for on a client (callbacks[namespace][id])",
     ),
 )
 
@@ -311,7 +311,7 @@ SEAMS: tuple[Seam, ...] = (
         "socketio.base_manager.BaseManager",
         "callbacks",
         None,
-        "check that an ack id is one the server waits for (manager.callbacks[sid][id])",
+        "find the callback an ack id waits for on a server (manager.callbacks[sid][id])",
     ),
     Seam(
         "socketio.base_manager.BaseManager",

@@ -48,6 +48,7 @@ __all__ = [
     "skips",
     "tag_shadow",
     "takes_number",
+    "takes_object",
     "type_repr",
 ]
 
@@ -134,6 +135,42 @@ def takes_number(node: mi.Type) -> bool:
     else:
         return False
     return any(type(v) is int and not -(2**63) <= v < 2**63 for v in values)
+
+
+# the nodes whose valid values are never read from a JSON object
+_NOT_OBJECTS = (
+    mi.BoolType,
+    mi.IntType,
+    mi.FloatType,
+    mi.DecimalType,
+    mi.StrType,
+    mi.NoneType,
+    mi.BytesType,
+    mi.ByteArrayType,
+    mi.MemoryViewType,
+    mi.DateTimeType,
+    mi.DateType,
+    mi.TimeType,
+    mi.TimeDeltaType,
+    mi.UUIDType,
+    mi.EnumType,
+    mi.LiteralType,
+    mi.TupleType,
+    mi.NamedTupleType,
+    *_CONTAINERS,
+)
+
+
+def takes_object(node: Any) -> bool:
+    """Whether a JSON object can be a valid value of this node (a Struct read as an
+    object, a dict, a dataclass, ``Any``, ``msgspec.Raw``...): whether it could hold a
+    key the protocol reserves. Any node not known to refuse objects is taken to."""
+    node = _bare(node)
+    if isinstance(node, mi.UnionType):
+        return any(takes_object(member) for member in node.types)
+    if isinstance(node, mi.StructType):
+        return not node.array_like
+    return not isinstance(node, _NOT_OBJECTS)
 
 
 def _within_int64(node: mi.IntType | mi.FloatType) -> bool:

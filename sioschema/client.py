@@ -83,13 +83,12 @@ class _Sessions:
         sid: str | None = self._client.namespaces.get(namespace)
         return sid
 
-    def awaits_ack(self, sid: str, id: int) -> bool:
+    def awaits_ack(self, sid: str, id: int) -> Any:
         client = self._client
-        return any(
-            id in client.callbacks.get(namespace, ())
-            for namespace, own in client.namespaces.items()
-            if own == sid
-        )
+        for namespace, own in client.namespaces.items():
+            if own == sid and id in client.callbacks.get(namespace, ()):
+                return client.callbacks[namespace][id]
+        return None
 
     def handles(self, namespace: str, name: str) -> bool:
         return True  # a client ignores events it has no handler for, as python-socketio

@@ -92,8 +92,8 @@ class _Sessions:
             return None
         return sid  # type: ignore[no-any-return]
 
-    def awaits_ack(self, sid: str, id: int) -> bool:
-        return id in self._server.manager.callbacks.get(sid, ())
+    def awaits_ack(self, sid: str, id: int) -> Any:
+        return self._server.manager.callbacks.get(sid, {}).get(id)
 
     def handles(self, namespace: str, name: str) -> bool:
         server = self._server
