@@ -466,7 +466,9 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             self._sioschema_send(eio_sid, core.failed(action, exc))
             return
         out = core.finish(action, value)
-        if out is not None:
+        if type(out) is Ack:  # the common case, without the dispatch of _sioschema_send
+            self._send_packet(eio_sid, _adapter.ack_packet(self.packet_class, out))
+        elif out is not None:
             self._sioschema_send(eio_sid, out)
 
     def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
@@ -747,7 +749,9 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             await self._sioschema_send(eio_sid, core.failed(action, exc))
             return
         out = core.finish(action, value)
-        if out is not None:
+        if type(out) is Ack:  # the common case, without the dispatch of _sioschema_send
+            await self._send_packet(eio_sid, _adapter.ack_packet(self.packet_class, out))
+        elif out is not None:
             await self._sioschema_send(eio_sid, out)
 
     async def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
