@@ -433,8 +433,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             elif kind is Disconnect:
                 self._handle_disconnect(eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT)
             elif kind is Reply:
-                pkt = _adapter.reply_packet(self.packet_class, action, self._sioschema.error_event)
-                self._send_packet(eio_sid, pkt)
+                self._sioschema_send_reply(eio_sid, action)
             elif kind is Refuse:
                 self._send_packet(eio_sid, _adapter.refusal_packet(self.packet_class, action))
             elif kind is Close:
@@ -446,7 +445,7 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
             return
         refused = self._sioschema.busy(eio_sid, action)
         if refused is not None:
-            self._sioschema_send(eio_sid, refused)
+            self._sioschema_send_reply(eio_sid, refused)
             return
         self.start_background_task(self._sioschema_run, eio_sid, action)
 
@@ -463,16 +462,17 @@ class Server(_ServerMixin, socketio.Server):  # type: ignore[misc]
         try:
             value = self._trigger_event(action.name, action.namespace, action.sid, *action.args)
         except Exception as exc:
-            self._sioschema_send(eio_sid, core.failed(action, exc))
+            self._sioschema_send_reply(eio_sid, core.failed(action, exc))
             return
         out = core.finish(action, value)
-        if type(out) is Ack:  # the common case, without the dispatch of _sioschema_send
+        if type(out) is Ack:
             self._send_packet(eio_sid, _adapter.ack_packet(self.packet_class, out))
-        elif out is not None:
-            self._sioschema_send(eio_sid, out)
+        elif type(out) is Reply:
+            self._sioschema_send_reply(eio_sid, out)
 
-    def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
-        pkt = _adapter.outgoing_packet(self.packet_class, action, self._sioschema.error_event)
+    def _sioschema_send_reply(self, eio_sid: str, reply: Reply) -> None:
+        """Send an error reply: as its ack, or one error event."""
+        pkt = _adapter.reply_packet(self.packet_class, reply, self._sioschema.error_event)
         self._send_packet(eio_sid, pkt)
 
     def handle_request(self, environ: Any, start_response: Any) -> Any:
@@ -712,8 +712,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
                     eio_sid, action.namespace, self.reason.CLIENT_DISCONNECT
                 )
             elif kind is Reply:
-                pkt = _adapter.reply_packet(self.packet_class, action, self._sioschema.error_event)
-                await self._send_packet(eio_sid, pkt)
+                await self._sioschema_send_reply(eio_sid, action)
             elif kind is Refuse:
                 await self._send_packet(eio_sid, _adapter.refusal_packet(self.packet_class, action))
             elif kind is Close:
@@ -725,7 +724,7 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
             return
         refused = self._sioschema.busy(eio_sid, action)
         if refused is not None:
-            await self._sioschema_send(eio_sid, refused)
+            await self._sioschema_send_reply(eio_sid, refused)
             return
         task = self.start_background_task(self._sioschema_run, eio_sid, action)
         _tasks.add(task)
@@ -746,16 +745,17 @@ class AsyncServer(_ServerMixin, socketio.AsyncServer):  # type: ignore[misc]
                 action.name, action.namespace, action.sid, *action.args
             )
         except Exception as exc:
-            await self._sioschema_send(eio_sid, core.failed(action, exc))
+            await self._sioschema_send_reply(eio_sid, core.failed(action, exc))
             return
         out = core.finish(action, value)
-        if type(out) is Ack:  # the common case, without the dispatch of _sioschema_send
+        if type(out) is Ack:
             await self._send_packet(eio_sid, _adapter.ack_packet(self.packet_class, out))
-        elif out is not None:
-            await self._sioschema_send(eio_sid, out)
+        elif type(out) is Reply:
+            await self._sioschema_send_reply(eio_sid, out)
 
-    async def _sioschema_send(self, eio_sid: str, action: Ack | Reply) -> None:
-        pkt = _adapter.outgoing_packet(self.packet_class, action, self._sioschema.error_event)
+    async def _sioschema_send_reply(self, eio_sid: str, reply: Reply) -> None:
+        """Send an error reply: as its ack, or one error event."""
+        pkt = _adapter.reply_packet(self.packet_class, reply, self._sioschema.error_event)
         await self._send_packet(eio_sid, pkt)
 
     async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
