@@ -5,17 +5,20 @@ Declare every event of a namespace in one :class:`EventRegistry`; bind it with
 ``sioschema.socketio.AsyncServer``.
 """
 
-from ._registry import Emit, Event, EventRegistry, Several
+from ._registry import DeclaredError, Emit, Event, EventRegistry, Several
 from ._wire import Limits
-from .errors import PayloadError, RegistryError, RequestRejected, SioSchemaError
+from .errors import PayloadError, RegistryError, Reject, Rejected, RequestRejected, SioSchemaError
 
 __all__ = [
+    "DeclaredError",
     "Emit",
     "Event",
     "EventRegistry",
     "Limits",
     "PayloadError",
     "RegistryError",
+    "Reject",
+    "Rejected",
     "RequestRejected",
     "Several",
     "SioSchemaError",

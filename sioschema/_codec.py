@@ -192,9 +192,9 @@ def _check_patterns(types: tuple[Any, ...], wrapper: mi.StructType, label: str) 
 
 
 def _check_bigint(kind: str, label: str) -> None:
-    """Raise ``RegistryError``: ``bigint`` in an argument list of ``kind`` ``ack`` or
-    ``auth``, whose packets the screening always checks for int64."""
-    if kind in ("ack", "auth"):
+    """Raise ``RegistryError``: ``bigint`` in an argument list of ``kind`` ``ack``,
+    ``error`` or ``auth``, whose packets the screening always checks for int64."""
+    if kind in ("ack", "auth", "error"):
         msg = (
             f"{label}: `Meta(extra={{'bigint': True}})` is only honoured in requests and "
             "emits; the screening of every ACK and CONNECT packet refuses integers beyond "
@@ -969,7 +969,9 @@ class PacketCodec:
             for sending in sent.values():
                 codec = sending.ack_codec
                 if codec is not None and not codec._raw and codec not in acks:
-                    acks[codec] = _ack_decoder(codec, limits, keys)
+                    # an error the peer may answer with is the screening's to read
+                    sees = (*keys, "error") if sending.errors and "error" not in keys else keys
+                    acks[codec] = _ack_decoder(codec, limits, sees)
         return acks
 
     def decode_frame(self, frame: str) -> Decoded | None:

@@ -39,7 +39,7 @@ from typing import Annotated, Any, Final, Literal, Protocol
 import msgspec
 
 from ._codec import AckDecoder, PacketCodec
-from ._registry import Emit, Event, EventRegistry
+from ._registry import DeclaredError, Emit, Event, EventRegistry
 from ._wire import (
     ACK,
     BINARY_ACK,
@@ -60,7 +60,17 @@ from ._wire import (
     is_finite,
     parse_header,
 )
-from .errors import ErrorCode, PayloadError, RequestRejected, SioSchemaError, _clip
+from .errors import (
+    MAX_ECHOED_TEXT,
+    ErrorCode,
+    PayloadError,
+    Reject,
+    Rejected,
+    RequestRejected,
+    SioSchemaError,
+    _clip,
+    _shown,
+)
 from .inspect import RegistryInfo, by_namespace, check_error_event
 
 __all__ = [
@@ -492,16 +502,71 @@ class Core:
         return Ack(action.namespace, id, data, checked)
 
     def failed(self, action: Deliver, exc: Exception) -> Reply:
-        """The ``internal_error`` :class:`Reply` for a handler of ``action`` that raised
-        ``exc`` (logged at ERROR with ``exc`` as the cause; no detail leaves): the ack
-        ``action.id``, or one error event when no ack was asked for (which a client does
-        not send)."""
+        """The error :class:`Reply` for a handler of ``action`` that raised ``exc``: the
+        ack ``action.id``, or one error event when no ack was asked for (which a client
+        does not send). A :class:`~sioschema.Reject` of an error the declaration lists
+        is that error (:meth:`rejected`); anything else is ``internal_error``, logged at
+        ERROR with ``exc`` as the cause (no detail leaves)."""
+        if type(exc) is Reject:
+            return self.rejected(action, exc)
         try:
             # raised from ``exc``, as a handler's failure always was: the error carries
             # its traceback, cause and context to the log and ``on_payload_error``
             raise self.internal_error(action.name, action.namespace) from exc
         except PayloadError as error:
             return Reply(action.namespace, action.id, self.logged_reply(error, action.sid))
+
+    def rejected(self, action: Deliver, reject: Reject) -> Reply:
+        """The error ack of a handler of ``action`` that raised ``reject``: the error
+        envelope of its declared error, ``data`` the error checked against its type and
+        encoded (logged at DEBUG; an application's answer, not a bad message, so
+        ``on_payload_error`` does not see it). An error the declaration does not list,
+        or one that breaks its type, is ``internal_error`` (logged at ERROR naming the
+        event and the type, given to ``on_payload_error``)."""
+        declared = action.declared
+        name, namespace = action.name, action.namespace
+        error = reject.error
+        found = None if declared is None else declared.error_types.get(type(error))
+        if found is None:
+            listed = ", ".join(e.code for e in declared.errors) if declared else ""
+            why = f"it declares {listed}" if listed else "it declares no errors"
+            return self._broken(action, reject, f"{type(error).__qualname__}, which {why}")
+        try:
+            data = found.codec.encode(error, name, namespace)
+        except PayloadError as bad:
+            detail = f"{type(error).__qualname__}, which breaks its type: {bad.detail}"
+            return self._broken(action, reject, detail)
+        message = found.message if reject.message is None else reject.message
+        body = {
+            "code": found.code,
+            "message": _shown(message),
+            "path": None,
+            "event": _shown(name, MAX_ECHOED_TEXT),
+            "data": data,
+        }
+        self.logger.debug(
+            "`%s` on `%s` answered %s to %s",
+            _logged(name),
+            _logged(namespace),
+            found.code,
+            action.sid,
+        )
+        return Reply(namespace, action.id, {"error": body})
+
+    def _broken(self, action: Deliver, reject: Reject, detail: str) -> Reply:
+        """The ``internal_error`` reply of a :class:`~sioschema.Reject` that cannot be
+        sent (``detail`` says why), logged at ERROR."""
+        self.logger.error(
+            "`%s` on `%s` raised Reject(%s)",
+            _logged(action.name),
+            _logged(action.namespace),
+            _logged(detail, MAX_LOGGED_DETAIL),
+        )
+        error = self.internal_error(action.name, action.namespace)
+        error.__cause__ = reject
+        replaced = self._observe(error, action.sid)
+        reply = error.reply() if replaced is None else replaced
+        return Reply(action.namespace, action.id, reply)
 
     def forget(self, eio_sid: str) -> None:
         """Drop a closed connection's state (a client: the events held, logged)."""
@@ -1155,10 +1220,14 @@ class Core:
             failed: ErrorCode = "invalid_ack"
             raise PayloadError(failed, event, refused[1], namespace=namespace, kind="ack")
         codec = declared.ack_codec if declared is not None else None
-        if len(args) == 1 and self.side == "client":
+        if len(args) == 1 and (self.side == "client" or (declared and declared.errors)):
             rejected = RequestRejected.from_reply(args[0], namespace)
             if rejected is not None:
-                raise rejected
+                found = declared.error_codes.get(rejected.code) if declared else None
+                if found is not None:
+                    raise self._typed_rejection(found, rejected, namespace)
+                if self.side == "client":
+                    raise rejected
         if codec is None or declared is None:
             return args
         try:
@@ -1171,6 +1240,31 @@ class Core:
                 code, error.event, error.detail, path=error.path, namespace=namespace, kind="ack"
             )
             raise invalid from None
+
+    @staticmethod
+    def _typed_rejection(
+        found: DeclaredError, rejected: RequestRejected, namespace: str
+    ) -> PayloadError:
+        """The :class:`~sioschema.Rejected` of a declared error the peer answered with,
+        its ``data`` decoded and checked; ``invalid_ack`` when the data breaks the type."""
+        event = rejected.event
+        try:
+            (data,) = found.codec.decode((rejected.data,), event, namespace)
+        except PayloadError as error:
+            code: ErrorCode = "invalid_ack"
+            detail = f"The error `{found.code}` breaks its type: {error.detail}"
+            return PayloadError(
+                code, event, detail, path=error.path, namespace=namespace, kind="ack"
+            )
+        typed: type[Rejected[Any]] = Rejected.__class_getitem__(found.type)
+        return typed(
+            rejected.code,
+            event,
+            rejected.detail,
+            path=rejected.path,
+            namespace=namespace,
+            data=data,
+        )
 
 
 class AckCallback:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, overload
 
+import msgspec
 from typing_extensions import TypeVar
 
 from ._codec import ArgsCodec
@@ -18,9 +19,17 @@ from ._metadata import check_metadata
 from ._text import clean_text
 from ._types import declared_repr
 from ._wire import RESERVED_EVENTS
-from .errors import RegistryError
+from .errors import PROTOCOL_CODES, RegistryError
 
-__all__ = ["RESERVED_EVENTS", "Emit", "Event", "EventRegistry", "RegistryInfo", "Several"]
+__all__ = [
+    "RESERVED_EVENTS",
+    "DeclaredError",
+    "Emit",
+    "Event",
+    "EventRegistry",
+    "RegistryInfo",
+    "Several",
+]
 
 P = TypeVar("P", default=Any)
 A = TypeVar("A", default=Any)
@@ -77,13 +86,113 @@ def _no_list(where: str, keyword: str, types: tuple[Any, ...]) -> None:
         raise RegistryError(msg)
 
 
+@dataclass(frozen=True)
+class DeclaredError:
+    """An application error an event (or an emit's ack) may answer with.
+
+    ``type`` is a tagged msgspec Struct; its tag is the ``code`` the error ack carries,
+    its docstring the ``description`` (the first line of which is the default
+    ``message``), and ``codec`` checks an instance before it is sent and decodes the
+    ``data`` of one received."""
+
+    type: type[msgspec.Struct]
+    code: str
+    description: str | None
+    message: str
+    codec: ArgsCodec = field(repr=False, compare=False)
+
+
+def _declared_error(tp: Any, where: str) -> DeclaredError:
+    """Check one entry of ``errors=`` and compile it (see :class:`DeclaredError`)."""
+    shown = declared_repr(tp)
+    if not (isinstance(tp, type) and issubclass(tp, msgspec.Struct)):
+        msg = (
+            f"{where}: errors entry {shown} is not a msgspec Struct; declare an error as "
+            'a tagged Struct, `class NotYourTurn(msgspec.Struct, tag="not_your_turn")`'
+        )
+        raise RegistryError(msg)
+    code = tp.__struct_config__.tag
+    if not isinstance(code, str) or not code:
+        msg = (
+            f"{where}: errors entry {shown} has no string tag; its tag is the error's "
+            f'code, as in `class {tp.__name__}(msgspec.Struct, tag="{_snake(tp.__name__)}")`'
+        )
+        raise RegistryError(msg)
+    if code in PROTOCOL_CODES:
+        msg = (
+            f"{where}: errors entry {shown} uses the code `{code}`, which sioschema "
+            "answers with itself; give it another tag"
+        )
+        raise RegistryError(msg)
+    label = f"{where} error {code}"
+    codec = ArgsCodec((tp,), strict=True, kind="error", label=label, code="invalid_ack")
+    description = clean_text(tp.__doc__)
+    message = description.split("\n", 1)[0].strip() if description else code
+    return DeclaredError(type=tp, code=code, description=description, message=message, codec=codec)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _declared_errors(
+    given: Any, where: str, shared: tuple[DeclaredError, ...] = ()
+) -> tuple[DeclaredError, ...]:
+    """The errors of ``errors=`` (a sequence of tagged Structs), then ``shared`` (the
+    registry's): each code used once, each type listed once."""
+    if isinstance(given, type) or not isinstance(given, Sequence) or isinstance(given, str):
+        msg = f"{where}: errors= takes a list of error types, got {declared_repr(given)}"
+        raise RegistryError(msg)
+    own = [_declared_error(e, where) for e in given]
+    found: dict[str, DeclaredError] = {}
+    for error in [*own, *shared]:
+        other = found.get(error.code)
+        if other is not None and other.type is error.type and error in shared:
+            continue  # an event may list a registry-wide error again
+        if other is not None:
+            both = (
+                f"{declared_repr(other.type)} twice"
+                if other.type is error.type
+                else f"both {declared_repr(other.type)} and {declared_repr(error.type)}"
+            )
+            msg = f"{where}: the error code `{error.code}` is declared by {both}"
+            raise RegistryError(msg)
+        found[error.code] = error
+    return tuple(found.values())
+
+
 class _Declared:
     """What ``Event`` and ``Emit`` share: a name, an owner and a description."""
 
-    __slots__ = ("_attr", "_examples", "_name", "description", "examples", "registry")
+    __slots__ = (
+        "_attr",
+        "_errors",
+        "_examples",
+        "_name",
+        "description",
+        "error_codes",
+        "error_types",
+        "errors",
+        "examples",
+        "registry",
+    )
 
-    def __init__(self, name: str | None, description: str | None, examples: Sequence[Any]) -> None:
+    def __init__(
+        self,
+        name: str | None,
+        description: str | None,
+        examples: Sequence[Any],
+        errors: Sequence[Any] = (),
+    ) -> None:
         self._name = name
+        self._errors = errors
+        self.errors: tuple[DeclaredError, ...] = ()
+        """The application errors it may be answered with, checked when the registry was
+        created: an event's own, then its registry's (``errors=`` of the class)."""
+        self.error_types: dict[type, DeclaredError] = {}
+        """:attr:`errors` by type (what a ``Reject`` is looked up by)."""
+        self.error_codes: dict[str, DeclaredError] = {}
+        """:attr:`errors` by code (what a received error ack is looked up by)."""
         self._attr: str | None = None
         self.description = clean_text(description)
         self._examples = tuple(examples)
@@ -93,6 +202,11 @@ class _Declared:
 
     def __set_name__(self, owner: type, attr: str) -> None:
         self._attr = attr
+
+    def _compile_errors(self, where: str, shared: tuple[DeclaredError, ...]) -> None:
+        self.errors = _declared_errors(self._errors, where, shared)
+        self.error_types = {error.type: error for error in self.errors}
+        self.error_codes = {error.code: error for error in self.errors}
 
     @property
     def name(self) -> str:
@@ -127,6 +241,9 @@ class Emit(_Declared, Generic[P, A]):
     :param description: documentation (defaults to nothing).
     :param examples: example payloads (a tuple of values for several arguments),
         checked against ``payload`` when the registry is created.
+    :param errors: the application errors (tagged msgspec Structs, see
+        :class:`Event`) the client's handler may answer with instead of the ack;
+        only with ``ack``.
     """
 
     __slots__ = ("_ack_types", "_payload_types", "ack_codec", "payload_codec")
@@ -140,6 +257,7 @@ class Emit(_Declared, Generic[P, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -151,6 +269,7 @@ class Emit(_Declared, Generic[P, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     def __init__(
@@ -161,8 +280,9 @@ class Emit(_Declared, Generic[P, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None:
-        super().__init__(name, description, examples)
+        super().__init__(name, description, examples, errors)
         self._payload_types = _as_types(payload)
         self._ack_types = None if ack is NOT_SET else _as_types(ack)
         self.payload_codec: ArgsCodec
@@ -202,6 +322,11 @@ class Event(_Declared, Generic[R, A]):
     :param description: documentation (defaults to nothing).
     :param examples: example requests (a tuple of values for several arguments),
         checked against ``request`` when the registry is created.
+    :param errors: the application errors the handler may answer with instead of the
+        ack (``raise sioschema.Reject(NotYourTurn(...))``): tagged msgspec Structs,
+        whose tag is the error's ``code``
+        (``class NotYourTurn(msgspec.Struct, tag="not_your_turn")``); the registry's
+        own ``errors=`` are added to them.
     """
 
     __slots__ = ("_ack_types", "_request_types", "ack_codec", "emits", "request_codec")
@@ -216,6 +341,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -228,6 +354,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -240,6 +367,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -252,6 +380,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -264,6 +393,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -276,6 +406,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -288,6 +419,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -300,6 +432,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     @overload
@@ -312,6 +445,7 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None: ...
 
     def __init__(
@@ -323,8 +457,9 @@ class Event(_Declared, Generic[R, A]):
         name: str | None = None,
         description: str | None = None,
         examples: Sequence[Any] = (),
+        errors: Sequence[type[msgspec.Struct]] = (),
     ) -> None:
-        super().__init__(name, description, examples)
+        super().__init__(name, description, examples, errors)
         self._request_types = _as_types(request)
         self._ack_types = _as_types(ack)
         self.emits: tuple[Emit[Any, Any], ...] = tuple(emits)
@@ -389,9 +524,12 @@ def _collect(cls: type[EventRegistry]) -> tuple[dict[str, Event], dict[str, Emit
     return events, emits
 
 
-def _compile_event(event: Event, cls: type[EventRegistry], strict: bool) -> None:
-    """Check an event's ``emits`` (Emits of ``cls``) and types, build its request and
-    ack codecs, and check its examples against the request."""
+def _compile_event(
+    event: Event, cls: type[EventRegistry], strict: bool, shared: tuple[DeclaredError, ...]
+) -> None:
+    """Check an event's ``emits`` (Emits of ``cls``), types and errors (its own, then
+    ``shared``, the registry's), build its request and ack codecs, and check its
+    examples against the request."""
     qual = cls.__qualname__
     where = f"{qual}.{event._attr}"
     for emit in event.emits:
@@ -408,6 +546,7 @@ def _compile_event(event: Event, cls: type[EventRegistry], strict: bool) -> None
         tag=event.name,
     )
     event.ack_codec = ArgsCodec(event.ack, strict=True, kind="ack", label=f"{where} ack")
+    event._compile_errors(where, shared)
     event.examples = tuple(
         event.request_codec.check_example(e, f"{where} request") for e in event._examples
     )
@@ -429,6 +568,10 @@ def _compile_emit(emit: Emit[Any, Any], qual: str, strict: bool) -> None:
         emit.ack_codec = ArgsCodec(
             emit.ack, strict=strict, kind="ack", label=f"{where} ack", code="invalid_ack"
         )
+    elif emit._errors:
+        msg = f"{where}: errors= answer an ack; declare the emit's ack= too"
+        raise RegistryError(msg)
+    emit._compile_errors(where, ())
 
 
 class EventRegistry:
@@ -451,6 +594,8 @@ class EventRegistry:
     :param tags: AsyncAPI ``info.tags``.
     :param external_docs: AsyncAPI ``info.externalDocs``.
     :param id: AsyncAPI ``id``.
+    :param errors: application errors (tagged msgspec Structs, see :class:`Event`)
+        every event of the registry may answer with, after the event's own.
     :param auth: the type of the ``auth`` payload a client sends when it connects; it is
         validated like a request, the connect handler receives it typed, and a client
         whose ``auth`` breaks it is refused (``CONNECT_ERROR`` with an ``invalid_auth``
@@ -474,6 +619,7 @@ class EventRegistry:
         external_docs: dict[str, str] | None = None,
         id: str | None = None,
         auth: Any = None,
+        errors: Sequence[type[msgspec.Struct]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
@@ -481,8 +627,9 @@ class EventRegistry:
         _check_class(cls, namespace)
         check_metadata(qual, servers, contact, license, tags, external_docs, id)
         events, emits = _collect(cls)
+        shared = _declared_errors(errors, qual)
         for event in events.values():
-            _compile_event(event, cls, strict)
+            _compile_event(event, cls, strict, shared)
         for emit in emits.values():
             _compile_emit(emit, qual, strict)
         auth_codec = None
@@ -512,6 +659,7 @@ class EventRegistry:
             id=id,
             auth=auth,
             auth_codec=auth_codec,
+            errors=shared,
         )
 
     def __new__(cls, *args: Any, **kwargs: Any) -> EventRegistry:
@@ -542,3 +690,5 @@ class RegistryInfo:
     auth: Any = None
     """The declared type of the connection's ``auth`` payload (``None``: not checked)."""
     auth_codec: ArgsCodec | None = field(default=None, repr=False)
+    errors: tuple[DeclaredError, ...] = ()
+    """The errors every event of the registry declares (``errors=`` of the class)."""

@@ -14,9 +14,12 @@ The reply shape is part of the public contract::
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, TypedDict
+from typing import Any, ClassVar, Generic, Literal, TypedDict, get_args
+
+from typing_extensions import NotRequired, TypeVar
 
 __all__ = [
+    "PROTOCOL_CODES",
     "ErrorBody",
     "ErrorCode",
     "ErrorReply",
@@ -24,9 +27,13 @@ __all__ = [
     "MAX_MESSAGE",
     "PayloadError",
     "RegistryError",
+    "Reject",
+    "Rejected",
     "RequestRejected",
     "SioSchemaError",
 ]
+
+E = TypeVar("E", default=Any)
 
 ErrorCode = Literal[
     "invalid_payload",
@@ -69,6 +76,10 @@ ErrorCode = Literal[
   as the ``data`` of a ``CONNECT_ERROR`` packet for that namespace).
 """
 
+PROTOCOL_CODES: frozenset[str] = frozenset(get_args(ErrorCode)) | {"forbidden"}
+"""The codes sioschema itself answers with (every :data:`ErrorCode`, and ``forbidden``,
+kept for refusals of access): no declared application error may use one."""
+
 
 MAX_ECHOED_TEXT = 256
 """The most characters an error reply repeats of one piece of text the client sent, or
@@ -100,12 +111,15 @@ def _shown(text: str, limit: int = MAX_MESSAGE) -> str:
 
 class ErrorBody(TypedDict):
     """What went wrong: a stable `code`, a readable `message`, the JSON `path` of the
-    offending value (`null` when the whole message is at fault) and the `event`."""
+    offending value (`null` when the whole message is at fault) and the `event`; an
+    error the event declares (its `code` is the error type's tag) carries its typed
+    `data` too, and its `path` is `null`."""
 
     code: ErrorCode
     message: str
     path: str | None
     event: str
+    data: NotRequired[Any]
 
 
 class ErrorReply(TypedDict):
@@ -186,21 +200,43 @@ class PayloadError(SioSchemaError, ValueError):
 class RequestRejected(PayloadError):
     """The peer answered a request with the error ack instead of the declared ack.
 
-    Raised by the typed client's ``call()``; built from the pinned error ack
-    ``{"error": {"code", "message", "path", "event"}}``: ``code``, ``detail`` (the
-    ``message``), ``path`` and ``event`` are the server's, ``namespace`` the request's,
-    ``kind`` is ``"reply"``.
+    Raised by the typed client's ``call()`` (and by a server's ``call()`` when the
+    client answers an emit with an error the emit declares); built from the pinned
+    error ack ``{"error": {"code", "message", "path", "event"[, "data"]}}``: ``code``,
+    ``detail`` (the ``message``), ``path`` and ``event`` are the peer's, ``namespace``
+    the request's, ``kind`` is ``"reply"``. ``code`` is one of :data:`ErrorCode`, or
+    the code of an application error; an error the request declares is raised as the
+    :class:`Rejected` of its type instead, with ``data`` typed.
     """
 
+    code: str  # type: ignore[assignment]  # a protocol code, or a declared error's
+    _data: Any
+
     def __init__(
-        self, code: ErrorCode, event: str, detail: str, *, path: str | None, namespace: str
+        self,
+        code: str,
+        event: str,
+        detail: str,
+        *,
+        path: str | None,
+        namespace: str,
+        data: Any = None,
     ) -> None:
-        super().__init__(code, event, detail, path=path, namespace=namespace, kind="reply")
+        super().__init__(code, event, detail, path=path, namespace=namespace, kind="reply")  # type: ignore[arg-type]
+        self._data = data
         Exception.__init__(self, f"`{event}` on `{namespace}` was rejected: {code}: {detail}")
+
+    @property
+    def data(self) -> object:
+        """The error's ``data`` as received: the instance of its declared type for a
+        :class:`Rejected`, the JSON value for an error the request does not declare,
+        ``None`` for a protocol error (which has none)."""
+        return self._data
 
     @classmethod
     def from_reply(cls, value: Any, namespace: str) -> RequestRejected | None:
-        """The exception for an ack ``value`` of the error ack's shape, else ``None``."""
+        """The exception for an ack ``value`` of the error ack's shape, else ``None``;
+        its ``data`` is the JSON value of the envelope's ``data`` (``None`` without one)."""
         if type(value) is not dict or len(value) != 1:
             return None
         body = value.get("error")
@@ -212,16 +248,108 @@ class RequestRejected(PayloadError):
             return None
         if (path is not None and type(path) is not str) or type(event) is not str:
             return None
-        return cls(code, event, message, path=path, namespace=namespace)  # type: ignore[arg-type]
+        return cls(code, event, message, path=path, namespace=namespace, data=body.get("data"))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_rejected, (self.code, self.event, self.detail, self.path, self.namespace))
+        return (
+            _rebuild_rejected,
+            (None, self.code, self.event, self.detail, self.path, self.namespace, self._data),
+        )
+
+
+class Rejected(RequestRejected, Generic[E]):
+    """A request answered with an error it declares: ``Rejected[NotYourTurn]`` is the
+    exception the typed clients' ``call()`` raise for a ``NotYourTurn`` answer, with
+    :attr:`data` the ``NotYourTurn`` instance (decoded and validated)::
+
+        try:
+            ack = client.call(Game.make_move, move)
+        except Rejected[NotYourTurn] as rejected:
+            print(rejected.data.expected)
+
+    ``Rejected[T]`` is a real subclass (one per ``T``, made on first use), so
+    ``except`` and ``isinstance`` work with it; mypy and pyright read it as the generic
+    class, so ``rejected.data`` is typed ``T``. ``except Rejected`` catches every
+    declared error, ``except RequestRejected`` protocol errors too.
+    """
+
+    error_type: ClassVar[type[Any] | None] = None
+    """The declared error type of this subclass (``None`` on ``Rejected`` itself)."""
+    _made: ClassVar[dict[type[Any], type[Rejected[Any]]]] = {}
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        if cls is not Rejected or not isinstance(item, type):
+            # a type variable (in a generic signature), or a subscript of a subclass
+            return super().__class_getitem__(item)  # type: ignore[misc]
+        made = cls._made.get(item)
+        if made is None:
+            name = f"Rejected[{item.__qualname__}]"
+            made = type(name, (cls,), {"error_type": item, "__module__": cls.__module__})
+            made = cls._made.setdefault(item, made)
+        return made
+
+    @property
+    def data(self) -> E:
+        """The declared error the peer answered with, as an instance of its type."""
+        data: E = self._data
+        return data
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_rejected,
+            (
+                self.error_type,
+                self.code,
+                self.event,
+                self.detail,
+                self.path,
+                self.namespace,
+                self._data,
+            ),
+        )
+
+
+class Reject(SioSchemaError):
+    """Raised by a handler to answer with one of the errors its event declares::
+
+        raise Reject(NotYourTurn(expected="O"))
+        raise Reject(GameOver(winner="X"), "The game is over")
+
+    The peer receives the error ack ``{"error": {"code": <the type's tag>, "message":
+    <message>, "path": null, "event": <the event>, "data": <error, as JSON>}}`` (as one
+    error event when it asked for no ack), after ``error`` was checked against its
+    declared type. ``message`` defaults to the first line of the error type's docstring,
+    else its code; like every message it is cut at :data:`MAX_MESSAGE` characters and
+    written free of markup. An error of a type the event does not declare, or one that
+    breaks its type, is answered with ``internal_error`` and logged at ERROR.
+
+    Raises ``TypeError`` when ``message`` is neither a string nor ``None``.
+    """
+
+    def __init__(self, error: Any, message: str | None = None) -> None:
+        if message is not None and not isinstance(message, str):
+            msg = f"Reject's message must be a str or None, got {type(message).__name__}"
+            raise TypeError(msg)
+        self.error = error
+        """The declared error instance the handler answers with."""
+        self.message = message
+        """The message the peer receives (``None``: the declared default)."""
+        super().__init__(f"Reject({type(error).__qualname__})")
 
 
 def _rebuild_rejected(
-    code: ErrorCode, event: str, detail: str, path: str | None, namespace: str
+    error_type: type[Any] | None,
+    code: str,
+    event: str,
+    detail: str,
+    path: str | None,
+    namespace: str,
+    data: Any,
 ) -> RequestRejected:
-    return RequestRejected(code, event, detail, path=path, namespace=namespace)
+    cls: type[RequestRejected] = RequestRejected
+    if error_type is not None:
+        cls = Rejected.__class_getitem__(error_type)
+    return cls(code, event, detail, path=path, namespace=namespace, data=data)
 
 
 def _rebuild(
