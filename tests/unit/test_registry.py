@@ -22,17 +22,22 @@ class Move(msgspec.Struct):
 
 def test_public_surface_is_pinned() -> None:
     assert sioschema.__all__ == [
+        "DeclaredError",
         "Emit",
         "Event",
         "EventRegistry",
         "Limits",
         "PayloadError",
         "RegistryError",
+        "Reject",
+        "Rejected",
         "RequestRejected",
         "Several",
         "SioSchemaError",
     ]
     assert issubclass(sioschema.RequestRejected, PayloadError)
+    assert issubclass(sioschema.Rejected, sioschema.RequestRejected)
+    assert issubclass(sioschema.Reject, SioSchemaError)
     assert issubclass(RegistryError, SioSchemaError)
     assert issubclass(PayloadError, SioSchemaError)
     assert issubclass(PayloadError, ValueError)
