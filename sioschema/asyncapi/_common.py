@@ -46,6 +46,8 @@ def message_fields(message: Message) -> dict[str, Any]:
     """The fields of a Message Object that 2.6.0 and 3.x share."""
     name = message.event if message.kind in ("request", "emit", "error_event") else message.key
     out: dict[str, Any] = {"name": name, "title": message.title}
+    if message.summary:
+        out["summary"] = message.summary
     if message.description:
         out["description"] = message.description
     if message.payload is not None:

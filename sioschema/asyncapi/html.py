@@ -2,7 +2,8 @@
 
 No script, no font, no stylesheet from elsewhere: the page works offline, on a phone
 and on a desktop. Every namespace, every event in both directions with its payload as a
-table (type, constraints, required, description), its ack and error ack, its examples;
+table (type, constraints, required, description), its ack, the application errors it
+declares and its error ack, its examples;
 an anchor per event (``#root.on_make_move``) and per schema (``#schema-MakeMove``).
 """
 
@@ -191,7 +192,10 @@ class _Page:
         if op.message.examples:
             out.append("<h5>Examples</h5>")
             out += [_json(example) for example in op.message.examples]
+        errors = [reply for reply in op.replies if reply.kind == "declared_error"]
         for reply in op.replies:
+            if reply.kind == "declared_error":
+                continue
             if reply.kind == "error_ack":
                 out.append("<h5>Error ack</h5>")
                 out.append(
@@ -204,6 +208,8 @@ class _Page:
                 heading = "Ack" if reply.kind == "ack" else "Client ack"
                 out.append(f"<h5>{heading}</h5>")
                 out.append(self.payload(reply))
+                if errors:
+                    out.append(self.errors(op, errors))
         if op.action == "receive" and not op.replies:
             out.append("<h5>Ack</h5><p class=none>No ack.</p>")
         if op.emits:
@@ -214,6 +220,27 @@ class _Page:
             out.append(f"<h5>May emit</h5><p class=desc>{links}</p>")
         out.append("</article>")
         return "\n".join(out)
+
+    def errors(self, op: Operation, errors: list[Message]) -> str:
+        """The application errors that may answer instead of the ack: code, description
+        and the type of the error's ``data``."""
+        who = "handler" if op.action == "receive" else "client's handler"
+        rows = [
+            f'<tr id="{_id(f"error-{op.key}.{error.code}")}">'
+            f"<td data-label=Code><code>{escape(error.code or '')}</code></td>"
+            f"<td data-label=Data>{self.type_of(error.data or {})}</td>"
+            f"<td data-label=Description>{_cell(error.description)}</td>"
+            "</tr>"
+            for error in errors
+        ]
+        return (
+            "<h5>Errors</h5>"
+            f"<p class=desc>The {who} may answer with one of these errors instead: the "
+            "error object, its <code>code</code> one of these, its <code>data</code> the "
+            "error's type.</p>"
+            "<div class=table><table class=errors><thead><tr><th>Code</th><th>Data</th>"
+            "<th>Description</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+        )
 
     # -- schemas ---------------------------------------------------------------------
 
@@ -366,6 +393,13 @@ def _described(line: str, sep: str, description: str | None) -> str:
     if "\n\n" in description.strip():
         return f"<p class=desc>{line}</p>{_text(description)}"
     return f"<p class=desc>{line}{sep}{_inline(description.strip())}</p>"
+
+
+def _cell(text: str | None) -> str:
+    """A description in a table cell: inline when it is one paragraph, else blocks."""
+    if not text or not text.strip():
+        return ""
+    return _text(text) if "\n\n" in text.strip() else _inline(text.strip())
 
 
 def _inline(text: str) -> str:

@@ -4,7 +4,9 @@
 - ``publish`` lists what clients send (``message.oneOf``), ``subscribe`` what the
   server emits; each has an ``operationId``, each message a ``messageId``;
 - an ack is ``x-ack: {args: <schema>}`` on the message it answers; for a client event
-  the schema is ``oneOf`` the declared ack and the error object.
+  the schema is ``oneOf`` the declared ack, one error object per application error the
+  event declares (its ``code`` a ``const``, its ``data`` the error type) and the error
+  object; an emit's client ack is ``oneOf`` the ack and its declared errors.
 """
 
 from __future__ import annotations
@@ -72,5 +74,15 @@ def _operation(
 
 
 def _ack_schema(replies: tuple[Message, ...]) -> dict[str, Any]:
-    schemas = [reply.payload if reply.payload is not None else _NO_VALUE for reply in replies]
+    schemas = [_reply_schema(reply) for reply in replies]
     return schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
+
+
+def _reply_schema(reply: Message) -> dict[str, Any]:
+    """One entry of ``x-ack``; a declared error carries its message's description (2.6.0
+    has no reply messages to hold it)."""
+    if reply.payload is None:
+        return _NO_VALUE
+    if reply.kind == "declared_error" and reply.description:
+        return {**reply.payload, "description": reply.description}
+    return reply.payload

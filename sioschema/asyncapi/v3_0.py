@@ -1,10 +1,13 @@
 """AsyncAPI 3.0.0 and 3.1.0 (the same mapping; 3.1.0 only relaxes the spec).
 
 - one channel per namespace, ``address`` = the namespace, with a ``ws`` binding;
-- a ``receive`` operation per client event; its ``reply`` lists the declared ack and
-  the error ack (one of them answers). A reply has no ``address``: Socket.IO matches an
+- a ``receive`` operation per client event; its ``reply`` lists the declared ack, one
+  message per application error the event declares (``<event>.error.<code>``: the error
+  object, its ``code`` a ``const``, its ``data`` the error type) and the error ack (one
+  of them answers). A reply has no ``address``: Socket.IO matches an
   ack to its event by packet id, on the same connection;
-- a ``send`` operation per emit, with a ``reply`` when the emit expects a client ack;
+- a ``send`` operation per emit, with a ``reply`` when the emit expects a client ack
+  (and the errors the emit declares);
 - ``x-socketio-args`` on each message: how many arguments carry the payload (several
   arguments are documented as a fixed-length array).
 """
