@@ -319,9 +319,10 @@ class Reject(SioSchemaError):
     <message>, "path": null, "event": <the event>, "data": <error, as JSON>}}`` (as one
     error event when it asked for no ack), after ``error`` was checked against its
     declared type. ``message`` defaults to the first line of the error type's docstring,
-    else its code; like every message it is cut at :data:`MAX_MESSAGE` characters and
-    written free of markup. An error of a type the event does not declare, or one that
-    breaks its type, is answered with ``internal_error`` and logged at ERROR.
+    else its code; like every message it is cut at
+    :data:`~sioschema.errors.MAX_MESSAGE` characters and written free of markup. An
+    error of a type the event does not declare, or one that breaks its type, is answered
+    with ``internal_error`` and logged at ERROR.
 
     Raises ``TypeError`` when ``message`` is neither a string nor ``None``.
     """
