@@ -35,6 +35,14 @@ id called with its arguments); the callback gets the typed ack::
     python -m benchmarks.instructions --benchmarks ack --contenders sioschema \
                                       --payloads small medium
 
+``errors`` (not run by default) counts a declared error answered beside the ack: one
+event declaring one error, through Flask-SocketIO's test client, its handler returning
+the ack or raising ``Reject`` of the declared error (the envelope, its ``data`` checked
+and encoded)::
+
+    python -m benchmarks.instructions --benchmarks errors --contenders sioschema \
+                                      --payloads small medium
+
 ``floor`` (not run by default; a few minutes) sets sioschema's one pass,
 ``PacketCodec.decode_frame`` on the frame ``21["bench",{...}]`` (the header split,
 decode and validation, the checks of limits and numbers, the typed arguments), beside
@@ -68,7 +76,7 @@ from benchmarks import _common, _proof
 from benchmarks.contenders import load
 from benchmarks.payloads import EVENT, PAYLOADS
 
-KINDS = ("micro", "packet", "roundtrip", "floor", "ack")
+KINDS = ("micro", "packet", "roundtrip", "floor", "ack", "errors")
 DEFAULT_CONTENDERS = ("stock", "pydantic", "sio-asyncapi", "sioschema")
 EVENTS = {"small": 5000, "medium": 5000, "large": 200}
 HASHSEED = "0"
@@ -90,6 +98,7 @@ COMPARED = {
         },
     ),
     "ack": ("sioschema", {}),
+    "errors": ("sioschema", {}),
     "micro": (
         "sioschema ArgsCodec (untyped msgspec + convert)",
         {
@@ -111,6 +120,8 @@ def cases(kind: str, size: str, names: Iterable[str]) -> dict[str, Callable[[], 
         return floor_cases(p)
     if kind == "ack":
         return ack_cases(p)
+    if kind == "errors":
+        return errors_cases(p)
     mods, _ = load(names)
     found: dict[str, Callable[[], Any]] = {}
     if kind == "roundtrip":
@@ -238,6 +249,58 @@ def ack_cases(p: Any) -> dict[str, Callable[[], Any]]:
     return found
 
 
+def errors_cases(p: Any) -> dict[str, Callable[[], Any]]:
+    """A declared error answered beside the ack (the ``errors`` benchmark): the same
+    event, declaring one error, through Flask-SocketIO's test client, its handler
+    returning the ack or raising :class:`~sioschema.Reject` of the declared error; each
+    proves first that its client gets what its label says."""
+    import flask
+    import msgspec
+
+    from sioschema import Event, EventRegistry, Reject
+    from sioschema.flask import SocketIO
+
+    class Refused(msgspec.Struct, tag="refused"):
+        """The request was refused."""
+
+        reason: str
+
+    registry: Any = type(
+        f"BenchErrors{p.size.title()}",
+        (EventRegistry,),
+        {EVENT: Event(request=p.struct, ack=p.struct, errors=[Refused])},
+    )
+    refused = Refused(reason="not now")
+
+    def acked(obj: Any) -> Any:
+        return obj
+
+    def rejected(obj: Any) -> Any:
+        raise Reject(refused)
+
+    found: dict[str, Callable[[], Any]] = {}
+    for label, handler in [
+        ("sioschema: handler returns the ack", acked),
+        ("sioschema: handler raises a declared Reject", rejected),
+    ]:
+        app = flask.Flask(__name__)
+        sio = SocketIO(app, registry=registry, async_mode="threading", async_handlers=False)
+        sio.on(registry.bench)(handler)
+        client = sio.test_client(app)
+        got = client.emit(EVENT, p.value, callback=True)
+        want: Any = p.value
+        if handler is rejected:
+            want = {"error": {"code": "refused", "data": {"type": "refused", "reason": "not now"}}}
+            if isinstance(got, dict) and "error" in got:  # message, path, event: not timed
+                got = {"error": {k: got["error"].get(k) for k in ("code", "data")}}
+        if got != want:
+            msg = f"{label!r} ({p.size}) answered {str(got)[:200]}"
+            raise _proof.ProofFailed(msg)
+        value = p.value
+        found[label] = lambda c=client, v=value: c.emit(EVENT, v, callback=True)
+    return found
+
+
 def child(kind: str, size: str, names: list[str], events: int) -> None:
     """Run each case: warm up, collect, mark, then the counted loop. Prints the labels."""
     run_counted(cases(kind, size, names), events)
@@ -353,7 +416,7 @@ def ratios(kind: str, per_size: dict[str, Any]) -> dict[str, float | None]:
             a, b = got.get(ours), got.get(label)
             out[f"sioschema / bare {other}"] = (a - empty) / (b - empty) if a and b else None
         return out
-    suffixes = [""] if kind in ("roundtrip", "ack") else [" | in", " | out"]
+    suffixes = [""] if kind in ("roundtrip", "ack", "errors") else [" | in", " | out"]
     for other, label in others.items():
         for suffix in suffixes:
             a, b = got.get(ours + suffix), got.get(label + suffix)
@@ -372,7 +435,7 @@ def text(result: dict[str, Any]) -> str:
             out.append("")
             out.append(f"{kind} {size} ({per['events']} events per case)")
             got = per["instructions"]
-            if kind in ("roundtrip", "floor", "ack"):
+            if kind in ("roundtrip", "floor", "ack", "errors"):
                 rows = [[label, _common.fmt_count(n)] for label, n in got.items()]
                 out.append(_common.table(["contender", "instructions/event"], rows))
             else:

@@ -257,6 +257,28 @@ def test_instructions_floor() -> None:
     )
 
 
+@pytest.mark.timeout(300)
+def test_instructions_errors() -> None:
+    """A declared Reject answered beside the ack, each proved first (its label)."""
+    programs.require("valgrind", "valgrind", "the instruction counts run under callgrind")
+    result = run(
+        "instructions",
+        "--benchmarks",
+        "errors",
+        "--payloads",
+        "small",
+        "--contenders",
+        "sioschema",
+        timeout=280,
+    )
+    got = result["results"]["errors"]["small"]["instructions"]
+    assert set(got) == {
+        "sioschema: handler returns the ack",
+        "sioschema: handler raises a declared Reject",
+    }
+    assert all(n > 1000 for n in got.values())
+
+
 def test_scaleout() -> None:
     """Both emitters through a real redis-server and a server process; the sioschema
     emitter first proves it refuses an invalid note."""
