@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sioschema import Emit, Event, EventRegistry
+from sioschema import Emit, Event, EventRegistry, Reject, Rejected
 from sioschema.client import Client
 from sioschema.emitter import AsyncEmitter, Emitter
 from sioschema.flask import SocketIO
@@ -70,3 +70,17 @@ def wrong_client(client: Client) -> None:
 def wrong_emitter_calls(emitter: Emitter, aemitter: AsyncEmitter) -> None:
     emitter.emit(Api.moved, Other(y=1))  # E: misc
     _ = aemitter.emit(Api.moved, 3)  # E: misc
+
+
+class NotYourTurn(msgspec.Struct, tag="not_your_turn"):
+    expected: str
+
+
+def wrong_rejections(client: Client) -> None:
+    try:
+        client.call(Api.move, Moved(x=1))
+    except Rejected[NotYourTurn] as e:
+        print(e.data.wrong)  # E: attr-defined
+        e.data.expected = 1  # E: assignment
+    Event(request=Moved, errors=[int])  # E: list-item
+    raise Reject(NotYourTurn(expected="X"), 3)  # E: arg-type

@@ -9,7 +9,16 @@ from typing import Annotated, Any, Literal
 import msgspec
 from typing_extensions import assert_type, reveal_type
 
-from sioschema import Emit, Event, EventRegistry, PayloadError, Several
+from sioschema import (
+    Emit,
+    Event,
+    EventRegistry,
+    PayloadError,
+    Reject,
+    Rejected,
+    RequestRejected,
+    Several,
+)
 from sioschema.client import AsyncClient, Client
 from sioschema.emitter import AsyncEmitter, Emitter
 from sioschema.flask import SocketIO
@@ -24,6 +33,10 @@ class Moved(msgspec.Struct):
     x: int
 
 
+class NotYourTurn(msgspec.Struct, tag="not_your_turn"):
+    expected: str
+
+
 class Api(EventRegistry):
     moved = Emit(Moved)
     asked = Emit(Move, ack=int)
@@ -31,6 +44,8 @@ class Api(EventRegistry):
     ping = Event()
     pair = Event(request=(int, str), ack=int)
     loose = Event(request=Annotated[int, msgspec.Meta(ge=0)], ack=int)
+    turn = Event(request=Move, ack=Moved, errors=[NotYourTurn])
+    asked_turn = Emit(Move, ack=int, errors=[NotYourTurn])
 
 
 def declarations() -> None:
@@ -38,6 +53,8 @@ def declarations() -> None:
     assert_type(Api.ping, Event[None, None])
     assert_type(Api.pair, Event[Several, int])
     assert_type(Api.loose, Event[Any, int])
+    assert_type(Api.turn, Event[Move, Moved])
+    assert_type(Api.asked_turn, Emit[Move, Any])
 
 
 def sync_server(sio: Server) -> None:
@@ -152,3 +169,24 @@ async def emitters(emitter: Emitter, aemitter: AsyncEmitter) -> None:
     emitter.emit("free-form", {"any": 1})
     # R: int | None
     reveal_type(await aemitter.emit(Api.moved, Moved(x=1), to="room"))
+
+
+def application_errors(sio: Server, client: Client) -> None:
+    @sio.on(Api.turn)
+    def turn(sid: str, m: Move) -> Moved:
+        if m.x:
+            raise Reject(NotYourTurn(expected="O"))
+        raise Reject(NotYourTurn(expected="X"), "Wait for your turn")
+
+    try:
+        client.call(Api.turn, Move(x=1))
+    except Rejected[NotYourTurn] as e:
+        assert_type(e.data, NotYourTurn)
+        assert_type(e.data.expected, str)
+        assert_type(e.code, str)
+    except RequestRejected as other:
+        assert_type(other.data, object)
+    try:
+        sio.call(Api.asked_turn, Move(x=1), to="sid")
+    except Rejected as any_declared:
+        assert_type(any_declared.data, Any)
