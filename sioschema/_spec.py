@@ -18,11 +18,13 @@ from .errors import ErrorReply
 from .inspect import RegistryInfo, by_namespace, check_error_event
 
 if TYPE_CHECKING:
-    from ._registry import EventRegistry
+    from ._registry import DeclaredError, EventRegistry
 
 __all__ = ["Channel", "Message", "Operation", "Spec", "build"]
 
-MessageKind = Literal["request", "ack", "emit", "client_ack", "error_ack", "error_event"]
+MessageKind = Literal[
+    "request", "ack", "emit", "client_ack", "declared_error", "error_ack", "error_event"
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Message:
     arity: int
     payload: dict[str, Any] | None
     examples: tuple[Any, ...] = ()
+    summary: str | None = None
+    code: str | None = None
+    """A ``declared_error``: the ``code`` of the error it carries."""
+    data: dict[str, Any] | None = None
+    """A ``declared_error``: the schema of its ``data`` (the error type's)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,8 @@ class Operation:
     description: str | None
     message: Message
     replies: tuple[Message, ...] = ()
-    """The messages that can answer it (one of them, matched by ack id)."""
+    """The messages that can answer it (one of them, matched by ack id): the ack, then
+    one ``declared_error`` per error the event declares, then the error ack."""
     emits: tuple[str, ...] = ()
     """For a client event: the server emits handling it may send."""
 
@@ -124,9 +132,9 @@ def build(
         if found.auth is not None:
             types.append(found.auth)
         for event in found.events.values():
-            types += [*event.request, *event.ack]
+            types += [*event.request, *event.ack, *(error.type for error in event.errors)]
         for emit in found.emits.values():
-            types += [*emit.payload, *(emit.ack or ())]
+            types += [*emit.payload, *(emit.ack or ()), *(error.type for error in emit.errors)]
     schemas = Schemas(types)
     error_schema = schemas.of(ErrorReply)
 
@@ -224,6 +232,12 @@ def _channel(
             payload=schemas.args(types),
         )
 
+    def declared(of: Message, errors: tuple[DeclaredError, ...]) -> tuple[Message, ...]:
+        return tuple(
+            _declared_error(of, error, unique_key(f"{of.key}.error.{error.code}", taken), schemas)
+            for error in errors
+        )
+
     for name, event in found.events.items():
         handler_ack = ack(requests[name], "ack", "The handler's", event.ack)
         operations.append(
@@ -233,14 +247,15 @@ def _channel(
                 event=name,
                 description=event.description,
                 message=requests[name],
-                replies=(handler_ack, error_ack),
+                replies=(handler_ack, *declared(requests[name], event.errors), error_ack),
                 emits=tuple(emit.name for emit in event.emits),
             )
         )
     for name, emit in found.emits.items():
         replies: tuple[Message, ...] = ()
         if emit.ack is not None:
-            replies = (ack(emits[name], "client_ack", "The client's", emit.ack),)
+            client_ack = ack(emits[name], "client_ack", "The client's", emit.ack)
+            replies = (client_ack, *declared(emits[name], emit.errors))
         operations.append(
             Operation(
                 key=unique_key(f"{key}.send_{name}", op_keys),
@@ -277,4 +292,39 @@ def _channel(
         description=found.description,
         operations=tuple(operations),
         auth=schemas.of(found.auth) if found.auth is not None else None,
+    )
+
+
+def _declared_error(of: Message, error: DeclaredError, key: str, schemas: Schemas) -> Message:
+    """The error ack that carries one declared error of ``of``'s event: the error
+    envelope, its ``code`` the error's, its ``data`` the error type's schema."""
+    data = schemas.of(error.type)
+    body = {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "const": error.code},
+            "message": {"type": "string"},
+            "path": {"type": "null"},
+            "event": {"type": "string"},
+            "data": data,
+        },
+        "required": ["code", "message", "path", "event", "data"],
+    }
+    payload = {
+        "type": "object",
+        "title": f"{error.code} error",
+        "properties": {"error": body},
+        "required": ["error"],
+    }
+    return Message(
+        key=key,
+        event=of.event,
+        kind="declared_error",
+        title=f"Error {error.code} of {of.event}",
+        summary=error.message,
+        description=error.description,
+        arity=1,
+        payload=payload,
+        code=error.code,
+        data=data,
     )
