@@ -19,6 +19,10 @@ output, for each registry ``Api`` (one namespace):
   maps. A client event's last parameter is its ack callback, whose value is the declared
   ack or ``ErrorAck``; an emit that expects a client ack takes a callback too; the error
   event (``error_event``) carries an ``ErrorAck``;
+- for each declared error (``errors=``), ``<Data>Error``: its envelope, with the literal
+  ``code`` and typed ``data``, in the ack callbacks of the events (and emits) that
+  declare it; with any, the module also exports ``isError``, a guard that narrows an ack
+  to its error replies (checking the envelope's shape at run time);
 - ``ApiAuth``: the ``auth`` payload the namespace checks on connect;
 - ``ApiSocket``: ``Socket<ApiServerToClientEvents, ApiClientToServerEvents>``.
 
@@ -109,7 +113,9 @@ def render(
     The module holds only types (``export interface`` / ``export type`` and one
     ``import type { Socket } from "socket.io-client"``), so it can be saved as ``.ts`` or
     ``.d.ts`` and compiles under ``--strict``, ``--isolatedModules`` and
-    ``--verbatimModuleSyntax``. The same registries give the same text, byte for byte.
+    ``--verbatimModuleSyntax``; when an event or emit declares errors, it also exports
+    the ``isError`` function, and is then a ``.ts`` module. The same registries give the
+    same text, byte for byte.
 
     :param error_event: the event name the server uses for errors when the client asked
         for no ack (the server's ``error_event=``).
