@@ -19,6 +19,10 @@ output, for each registry ``Api`` (one namespace):
   maps. A client event's last parameter is its ack callback, whose value is the declared
   ack or ``ErrorAck``; an emit that expects a client ack takes a callback too; the error
   event (``error_event``) carries an ``ErrorAck``;
+- for each declared error (``errors=``), ``<Data>Error``: its envelope, with the literal
+  ``code`` and typed ``data``, in the ack callbacks of the events (and emits) that
+  declare it; with any, the module also exports ``isError``, a guard that narrows an ack
+  to its error replies (checking the envelope's shape at run time);
 - ``ApiAuth``: the ``auth`` payload the namespace checks on connect;
 - ``ApiSocket``: ``Socket<ApiServerToClientEvents, ApiClientToServerEvents>``.
 
@@ -109,7 +113,9 @@ def render(
     The module holds only types (``export interface`` / ``export type`` and one
     ``import type { Socket } from "socket.io-client"``), so it can be saved as ``.ts`` or
     ``.d.ts`` and compiles under ``--strict``, ``--isolatedModules`` and
-    ``--verbatimModuleSyntax``. The same registries give the same text, byte for byte.
+    ``--verbatimModuleSyntax``; when an event or emit declares errors, it also exports
+    the ``isError`` function, and is then a ``.ts`` module. The same registries give the
+    same text, byte for byte.
 
     :param error_event: the event name the server uses for errors when the client asked
         for no ack (the server's ``error_event=``).
@@ -151,6 +157,17 @@ class _Contract:
         for key in sorted(self.components):
             if key not in self.names:
                 self.names[key] = _unique(_identifier(key), taken)
+        # one envelope type per declared error (code and data type), shared by the
+        # events that declare it, named after its data type
+        self.declared: dict[tuple[str, str], tuple[str, _spec.Message]] = {}
+        for channel in spec.channels:
+            for op in channel.operations:
+                for message in op.replies:
+                    which = _declared_key(message)
+                    if which is not None and which not in self.declared:
+                        base = self._expr(message.data, comment=False)[0]
+                        base = base if _IDENTIFIER.fullmatch(base) else _identifier(which[0])
+                        self.declared[which] = (_unique(f"{base}Error", taken), message)
 
     # -- the module
 
@@ -163,6 +180,10 @@ class _Contract:
         )
         for key in [*self.error_keys, *(key for _, key in payloads)]:
             out += ["", *self._declaration(key, self.names[key])]
+        for name, message in self.declared.values():
+            out += ["", *self._envelope(name, message)]
+        if self.declared:
+            out += ["", *_GUARD.split("\n")]
         for channel, found, prefix in zip(
             self.spec.channels, self.infos, self.prefixes, strict=True
         ):
@@ -187,6 +208,32 @@ class _Contract:
                 f"  | {values[-1]};",
             ]
         return [*doc, line]
+
+    def _envelope(self, name: str, message: _spec.Message) -> list[str]:
+        """The error reply that carries one declared error: its literal ``code``, its
+        ``data`` typed."""
+        notes = [("", message.description or f"The application error `{message.code}`.")]
+        data = self._expr(message.data)[0]
+        return [
+            *_doc_block(notes, ""),
+            f"export interface {name} {{",
+            "  error: {",
+            f"    code: {_literal(message.code)};",
+            "    message: string;",
+            "    path: null;",
+            "    event: string;",
+            f"    data: {data};",
+            "  };",
+            "}",
+        ]
+
+    def _errors_of(self, op: _spec.Operation) -> list[tuple[str, int]]:
+        """The envelope types of the errors ``op`` declares, in declaration order."""
+        return [
+            (self.declared[key][0], _ATOM)
+            for key in map(_declared_key, op.replies)
+            if key is not None
+        ]
 
     def _members(self, schema: Mapping[str, Any], indent: str) -> list[str]:
         """The properties of an object, one per line, each after its doc comment.
@@ -256,20 +303,22 @@ class _Contract:
         handler_ack = op.replies[0]
         params = self._params("req", op.message)
         acks = self._args(handler_ack)
-        error = _ERROR_ACK
-        if not acks:
-            callback = f"(res?: {error}) => void"
-        elif len(acks) == 1:
-            callback = f"(res: {_join([acks[0], (error, _ATOM)], ' | ')[0]}) => void"
-        else:
-            values = ", ".join(text for text, _ in acks)
-            callback = f"(...res: [{values}] | [{error}]) => void"
-        params.append(f"ack: {callback}")
+        declared = self._errors_of(op)
+        params.append(f"ack: {_callback(acks, [*declared, (_ERROR_ACK, _ATOM)])}")
         notes = [("", op.description)] if op.description else []
         if op.emits:
             notes.append(("", "The server may emit while handling it: " + _names(op.emits) + "."))
         if handler_ack.arity == 0:
             notes.append(("", "Acknowledged with no value, or with an `ErrorAck`."))
+        if declared:
+            notes.append(
+                (
+                    "",
+                    "It may be answered with a declared error instead: "
+                    + _names(self.declared[k][1].code or "" for k in _declared_keys(op))
+                    + " (`isError(res)`, then `res.error.code`).",
+                )
+            )
         if op.message.examples:
             notes.append(("examples", _json(list(op.message.examples))))
         return [*_doc_block(notes, "  "), *_member(op.event, params)]
@@ -279,12 +328,24 @@ class _Contract:
             params = [f"err: {_ERROR_ACK}"]
         else:
             params = self._params("payload", op.message)
-        if op.replies:
+        declared = self._errors_of(op)
+        if op.replies and not declared:
             acks = self._params("res", op.replies[0])
             params.append(f"ack: ({', '.join(acks)}) => void")
+        elif op.replies:
+            params.append(f"ack: {_callback(self._args(op.replies[0]), declared)}")
         notes = [("", op.description)] if op.description else []
         if op.replies:
             notes.append(("", "Answer with the `ack` callback; the server checks the value."))
+        if declared:
+            notes.append(
+                (
+                    "",
+                    "The `ack` may answer with a declared error instead: "
+                    + _names(self.declared[k][1].code or "" for k in _declared_keys(op))
+                    + ".",
+                )
+            )
         if op.message.examples:
             notes.append(("examples", _json(list(op.message.examples))))
         return [*_doc_block(notes, "  "), *_member(op.event, params)]
@@ -416,6 +477,58 @@ _PRIMITIVES = {
 """JSON Schema's ``type`` in TypeScript: integers are ``number`` (see docs/clients.md)."""
 
 _PER_NAMESPACE = ("ServerToClientEvents", "ClientToServerEvents", "Auth", "Socket")
+
+
+def _declared_key(message: _spec.Message) -> tuple[str, str] | None:
+    """What tells declared errors apart: their code and the schema of their data."""
+    if message.kind != "declared_error" or message.code is None:
+        return None
+    return message.code, json.dumps(message.data, sort_keys=True)
+
+
+def _declared_keys(op: _spec.Operation) -> list[tuple[str, str]]:
+    return [key for key in map(_declared_key, op.replies) if key is not None]
+
+
+def _callback(acks: list[tuple[str, int]], errors: list[tuple[str, int]]) -> str:
+    """An ack callback: the ack's arguments, or one error reply of ``errors``."""
+    error = _join(errors, " | ")[0]
+    if not acks:
+        return f"(res?: {error}) => void"
+    if len(acks) == 1:
+        return f"(res: {_join([acks[0], *errors], ' | ')[0]}) => void"
+    values = ", ".join(text for text, _ in acks)
+    return f"(...res: [{values}] | [{error}]) => void"
+
+
+_GUARD = """\
+/**
+ * Whether an ack is an error reply (an `ErrorAck` or a declared error), narrowing it:
+ * `if (isError(res)) { switch (res.error.code) { ... } }`. It checks the envelope's
+ * shape, so an ack that has an `error` field of its own (a string, say) is never
+ * taken for one: `error` must be an object with a string `code` and `message` and
+ * an `event`.
+ *
+ * The one value the module exports: save it as `.ts` (not `.d.ts`) and import it
+ * with the types, `import { isError, type ... } from "./contract.js"`.
+ */
+export function isError<T>(
+  res: T,
+): res is Extract<T, { error: { code: string; message: string; event: string } }> {
+  if (typeof res !== "object" || res === null || !("error" in res)) {
+    return false;
+  }
+  const error: unknown = res.error;
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    typeof error.code === "string" &&
+    "message" in error &&
+    typeof error.message === "string" &&
+    "event" in error
+  );
+}"""
 
 
 def _member(event: str, params: list[str]) -> list[str]:
